@@ -1,0 +1,3 @@
+//! `agentd`: the agent server binary.
+
+fn main() {}

@@ -1,0 +1,149 @@
+//! The records agentd stores and serves: agents, message servers, channels, messages.
+//!
+//! These are storage-neutral values; the storage crate maps them to rows and the HTTP crate
+//! renders them in the elizaOS wire shapes (which differ per route, spec 1.4).
+
+use crate::time::Timestamp;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// An agent as stored: the character's fields, one column each, as elizaOS keeps them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agent {
+    /// Stable id (from the character, or `string_to_uuid(name)`).
+    pub id: Uuid,
+    /// Whether the agent should run; agents enabled at shutdown start again at boot.
+    pub enabled: bool,
+    /// The message server the agent belongs to, if any.
+    pub server_id: Option<Uuid>,
+    /// Display name.
+    pub name: String,
+    /// Optional handle.
+    pub username: Option<String>,
+    /// System prompt.
+    pub system: Option<String>,
+    /// Bio: a string or an array of strings.
+    pub bio: Value,
+    /// Example conversations.
+    pub message_examples: Value,
+    /// Example posts.
+    pub post_examples: Value,
+    /// Topics the agent knows about.
+    pub topics: Value,
+    /// Adjectives describing the agent.
+    pub adjectives: Value,
+    /// Knowledge items.
+    pub knowledge: Value,
+    /// Plugin names.
+    pub plugins: Value,
+    /// Settings, including `secrets`.
+    pub settings: Value,
+    /// Style guide (`all`, `chat`, `post`).
+    pub style: Value,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last update time.
+    pub updated_at: Timestamp,
+}
+
+impl Agent {
+    /// A new enabled agent with empty character fields, created and updated `now`.
+    pub fn new(id: Uuid, name: impl Into<String>, now: Timestamp) -> Self {
+        Agent {
+            id,
+            enabled: true,
+            server_id: None,
+            name: name.into(),
+            username: None,
+            system: None,
+            bio: Value::Array(Vec::new()),
+            message_examples: Value::Array(Vec::new()),
+            post_examples: Value::Array(Vec::new()),
+            topics: Value::Array(Vec::new()),
+            adjectives: Value::Array(Vec::new()),
+            knowledge: Value::Array(Vec::new()),
+            plugins: Value::Array(Vec::new()),
+            settings: Value::Object(Default::default()),
+            style: Value::Object(Default::default()),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// A message server: the top-level container of channels (a Discord guild, or the UI's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageServer {
+    /// Server id; the default server is [`crate::DEFAULT_SERVER_ID`].
+    pub id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// Where it comes from (`eliza_default`, `discord`, ...).
+    pub source_type: String,
+    /// The id in the source system.
+    pub source_id: Option<String>,
+    /// Free-form metadata.
+    pub metadata: Option<Value>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last update time.
+    pub updated_at: Timestamp,
+}
+
+/// A channel: a group chat or a DM inside a message server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    /// Channel id.
+    pub id: Uuid,
+    /// The server it belongs to.
+    pub message_server_id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// `GROUP`, `DM`, ... (elizaOS `ChannelType`).
+    pub kind: String,
+    /// Where it comes from.
+    pub source_type: Option<String>,
+    /// The id in the source system.
+    pub source_id: Option<String>,
+    /// Topic line.
+    pub topic: Option<String>,
+    /// Free-form metadata.
+    pub metadata: Option<Value>,
+    /// The `seq` of the newest message; 0 for an empty channel.
+    pub last_seq: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last update time.
+    pub updated_at: Timestamp,
+}
+
+/// A message in a channel (elizaOS "central message"), with its durable sequence number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// Message id.
+    pub id: Uuid,
+    /// The channel it was posted to.
+    pub channel_id: Uuid,
+    /// Position in the channel: strictly increasing and gap-free, starting at 1.
+    pub seq: i64,
+    /// The author (a user entity or an agent).
+    pub author_id: Uuid,
+    /// Text content.
+    pub content: String,
+    /// The raw message as the author's client or runtime produced it.
+    pub raw_message: Option<Value>,
+    /// The message this one replies to.
+    pub in_reply_to_root_message_id: Option<Uuid>,
+    /// Where it comes from (`eliza_gui`, `agent_response`, ...).
+    pub source_type: Option<String>,
+    /// The id in the source system.
+    pub source_id: Option<String>,
+    /// Free-form metadata (attachments, display names, ...).
+    pub metadata: Option<Value>,
+    /// The idempotency key the author sent, if any.
+    pub client_message_id: Option<String>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last update time.
+    pub updated_at: Timestamp,
+}

@@ -1,0 +1,1 @@
+//! HTTP edge: `create_app`, middleware, routes and the elizaOS response envelopes.
