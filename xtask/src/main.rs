@@ -1,1 +1,196 @@
-fn main() {}
+//! Developer tasks for agentd, run as `cargo xtask <task>`.
+//!
+//! `ci` is the whole gate that CI runs: formatting, lints, the no-IO rule for `core`,
+//! the test suite on both storage backends and `cargo deny` when it is installed.
+
+use std::env;
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  ci         fmt check, clippy -D warnings, core-has-no-IO check, tests (SQLite and,
+             with AGENTD_TEST_POSTGRES_URL, PostgreSQL), cargo deny when installed
+  test       the test suite only
+  lint       fmt check and clippy only
+  core-check the core-has-no-IO check only";
+
+/// Crates `agentd-core` must never depend on: it stays free of IO so every layer can use it.
+const FORBIDDEN_IN_CORE: &[&str] = &[
+    "actix",
+    "diesel",
+    "tokio",
+    "mio",
+    "async-std",
+    "hyper",
+    "deadpool",
+    "libsqlite3-sys",
+    "tokio-postgres",
+];
+
+fn main() -> ExitCode {
+    let task = env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "ci" => ci(),
+        "test" => test(),
+        "lint" => lint(),
+        "core-check" => core_check(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {task}: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ci() -> Result<(), String> {
+    lint()?;
+    core_check()?;
+    test()?;
+    deny()
+}
+
+fn lint() -> Result<(), String> {
+    run("cargo", &["fmt", "--all", "--", "--check"])?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+}
+
+fn test() -> Result<(), String> {
+    match env::var("AGENTD_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => {
+            eprintln!("xtask: PostgreSQL tests run against {}", redact(&url))
+        }
+        _ => eprintln!(
+            "xtask: WARNING: AGENTD_TEST_POSTGRES_URL is unset: PostgreSQL tests are SKIPPED; \
+             set it (e.g. postgres://postgres@127.0.0.1:5432/test) to run them"
+        ),
+    }
+    if has_nextest() {
+        run(
+            "cargo",
+            &[
+                "nextest",
+                "run",
+                "--workspace",
+                "--all-features",
+                "--no-fail-fast",
+            ],
+        )?;
+        // nextest does not run doctests.
+        run("cargo", &["test", "--workspace", "--all-features", "--doc"])
+    } else {
+        eprintln!("xtask: cargo-nextest not found; using cargo test");
+        run(
+            "cargo",
+            &["test", "--workspace", "--all-features", "--no-fail-fast"],
+        )
+    }
+}
+
+fn core_check() -> Result<(), String> {
+    let out = Command::new("cargo")
+        .args([
+            "tree",
+            "-p",
+            "agentd-core",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ])
+        .output()
+        .map_err(|e| format!("cargo tree: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let tree = String::from_utf8_lossy(&out.stdout);
+    let bad: Vec<&str> = tree
+        .lines()
+        .filter(|line| {
+            let name = line.split_whitespace().next().unwrap_or("");
+            FORBIDDEN_IN_CORE
+                .iter()
+                .any(|f| name == *f || name.starts_with(&format!("{f}-")))
+        })
+        .collect();
+    if bad.is_empty() {
+        eprintln!("xtask: agentd-core depends on no IO crate");
+        Ok(())
+    } else {
+        Err(format!("agentd-core depends on IO crates: {bad:?}"))
+    }
+}
+
+fn deny() -> Result<(), String> {
+    let installed = Command::new("cargo")
+        .args(["deny", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if installed {
+        run("cargo", &["deny", "check"])
+    } else {
+        eprintln!(
+            "xtask: cargo-deny is not installed: licence and advisory checks SKIPPED (cargo install cargo-deny)"
+        );
+        Ok(())
+    }
+}
+
+fn has_nextest() -> bool {
+    Command::new("cargo")
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    eprintln!("xtask: $ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|e| format!("{program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{program} {}` exited with {status}",
+            args.join(" ")
+        ))
+    }
+}
+
+/// Hides the password of a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,125 @@
+//! The events that cross the bus (spec 6.1 plus agentd's channel lifecycle).
+
+use uuid::Uuid;
+
+/// The kind of an event, for subscribers that filter by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// `new_message`
+    NewMessage,
+    /// `message_deleted`
+    MessageDeleted,
+    /// `channel_cleared`
+    ChannelCleared,
+    /// `server_agent_update`
+    ServerAgentUpdate,
+    /// `message_stream_chunk`
+    MessageStreamChunk,
+    /// `message_stream_error`
+    MessageStreamError,
+    /// `message_complete`
+    MessageComplete,
+    /// Channel created, updated or deleted.
+    ChannelLifecycle,
+}
+
+/// One bus event. Message events carry the channel `seq` so gaps can be detected.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BusEvent {
+    /// A message was stored in a channel.
+    NewMessage {
+        /// The channel.
+        channel_id: Uuid,
+        /// The message's position in the channel.
+        seq: i64,
+        /// The message id.
+        message_id: Uuid,
+        /// Its author.
+        author_id: Uuid,
+    },
+    /// A message was deleted.
+    MessageDeleted {
+        /// The channel.
+        channel_id: Uuid,
+        /// The deleted message.
+        message_id: Uuid,
+    },
+    /// Every message of a channel was deleted.
+    ChannelCleared {
+        /// The channel.
+        channel_id: Uuid,
+    },
+    /// An agent was added to or removed from a message server.
+    ServerAgentUpdate {
+        /// The message server.
+        server_id: Uuid,
+        /// The agent.
+        agent_id: Uuid,
+        /// True when added, false when removed.
+        added: bool,
+    },
+    /// A chunk of a streamed agent reply.
+    MessageStreamChunk {
+        /// The channel.
+        channel_id: Uuid,
+        /// The reply being streamed.
+        message_id: Uuid,
+        /// The chunk's index, from 0.
+        index: u32,
+        /// The text of the chunk.
+        chunk: String,
+    },
+    /// A streamed reply failed.
+    MessageStreamError {
+        /// The channel.
+        channel_id: Uuid,
+        /// The reply that failed.
+        message_id: Uuid,
+        /// A stable error code.
+        code: String,
+    },
+    /// An agent finished handling a message.
+    MessageComplete {
+        /// The channel.
+        channel_id: Uuid,
+        /// The message server.
+        server_id: Uuid,
+    },
+    /// A channel was created, updated or deleted.
+    ChannelChanged {
+        /// The channel.
+        channel_id: Uuid,
+        /// True when the channel no longer exists.
+        deleted: bool,
+    },
+}
+
+impl BusEvent {
+    /// The kind of this event.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            BusEvent::NewMessage { .. } => EventKind::NewMessage,
+            BusEvent::MessageDeleted { .. } => EventKind::MessageDeleted,
+            BusEvent::ChannelCleared { .. } => EventKind::ChannelCleared,
+            BusEvent::ServerAgentUpdate { .. } => EventKind::ServerAgentUpdate,
+            BusEvent::MessageStreamChunk { .. } => EventKind::MessageStreamChunk,
+            BusEvent::MessageStreamError { .. } => EventKind::MessageStreamError,
+            BusEvent::MessageComplete { .. } => EventKind::MessageComplete,
+            BusEvent::ChannelChanged { .. } => EventKind::ChannelLifecycle,
+        }
+    }
+
+    /// The channel the event concerns, if any; Socket.IO rooms are keyed by it.
+    pub fn channel_id(&self) -> Option<Uuid> {
+        match self {
+            BusEvent::NewMessage { channel_id, .. }
+            | BusEvent::MessageDeleted { channel_id, .. }
+            | BusEvent::ChannelCleared { channel_id }
+            | BusEvent::MessageStreamChunk { channel_id, .. }
+            | BusEvent::MessageStreamError { channel_id, .. }
+            | BusEvent::MessageComplete { channel_id, .. }
+            | BusEvent::ChannelChanged { channel_id, .. } => Some(*channel_id),
+            BusEvent::ServerAgentUpdate { .. } => None,
+        }
+    }
+}
