@@ -142,6 +142,9 @@ pub struct Message {
     pub metadata: Option<Value>,
     /// The idempotency key the author sent, if any.
     pub client_message_id: Option<String>,
+    /// On an agent's reply only: the message it answers. Unique per author, so an agent
+    /// never answers one message twice, even after a crash or a duplicated event.
+    pub in_reply_to: Option<Uuid>,
     /// Creation time.
     pub created_at: Timestamp,
     /// Last update time.

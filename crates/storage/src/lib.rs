@@ -1,10 +1,38 @@
-//! Storage: traits with one method per operation, implemented with diesel on SQLite
+//! Storage: traits with one method per operation, implemented with diesel-async on SQLite
 //! (the embedded default) and PostgreSQL (production).
 //!
-//! PLACEHOLDER: the public surface below (`Db`, `DbConfig`, `Backend`, `StorageError`) is
-//! the contract other crates compile against; the implementation is being written.
+//! [`Db`] wraps a pool of either backend; every query is written once and compiled for
+//! both (a `with_conn!` macro), against one hand-written schema whose portable column
+//! types live in [`types`]. The operations are grouped into traits ([`AgentStore`],
+//! [`ServerStore`], [`ChannelStore`], [`MessageStore`]) so callers can depend on the
+//! operations rather than on diesel; `use agentd_storage::prelude::*` brings them all in.
+
+mod agents;
+mod channels;
+mod error;
+mod messages;
+mod migrate;
+mod pool;
+mod schema;
+mod servers;
+#[cfg(feature = "test-util")]
+pub mod testing;
+pub mod types;
+
+pub use agents::AgentStore;
+pub use channels::ChannelStore;
+pub use error::StorageError;
+pub use messages::{CreatedMessage, MAX_PAGE_LIMIT, MessagePage, MessageStore, NewMessage};
+pub use migrate::{PG_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use pool::{Db, SqliteConn};
+pub use servers::ServerStore;
 
 use std::path::PathBuf;
+
+/// Every storage trait, for `use agentd_storage::prelude::*`.
+pub mod prelude {
+    pub use crate::{AgentStore, ChannelStore, MessageStore, ServerStore};
+}
 
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,51 +50,20 @@ pub struct DbConfig {
     pub postgres_url: Option<String>,
     /// The SQLite file (`<data dir>/agentd.db`).
     pub sqlite_path: PathBuf,
-    /// Maximum pooled connections.
+    /// Maximum pooled connections (SQLite caps this at a small number).
     pub pool_size: usize,
 }
 
-/// Errors from storage operations, each with a stable code.
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    /// The database cannot be reached or a connection could not be had.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-}
-
-/// A handle to the database: cheap to clone, shared by every request.
-#[derive(Clone)]
-pub struct Db {
-    backend: Backend,
-}
-
-impl Db {
-    /// Opens the pool for the configured backend.
-    pub async fn connect(config: &DbConfig) -> Result<Db, StorageError> {
-        Ok(Db {
-            backend: if config.postgres_url.is_some() {
-                Backend::Postgres
-            } else {
-                Backend::Sqlite
-            },
-        })
-    }
-    /// Applies pending migrations; safe to re-run. Returns the names of those applied.
-    pub async fn migrate(&self) -> Result<Vec<String>, StorageError> {
-        Ok(Vec::new())
-    }
-    /// Inserts the default message server if it is absent.
-    pub async fn ensure_default_server(&self) -> Result<(), StorageError> {
-        Ok(())
-    }
-    /// Checks that a connection can be had and answers a trivial query.
-    pub async fn ping(&self) -> Result<(), StorageError> {
-        Ok(())
-    }
-    /// Closes the pool: no new connections; idle ones are dropped.
-    pub fn close(&self) {}
-    /// Which backend this is.
-    pub fn backend(&self) -> Backend {
-        self.backend
+impl std::fmt::Debug for DbConfig {
+    /// Redacts the PostgreSQL URL, which may carry a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbConfig")
+            .field(
+                "postgres_url",
+                &self.postgres_url.as_ref().map(|_| "<redacted>"),
+            )
+            .field("sqlite_path", &self.sqlite_path)
+            .field("pool_size", &self.pool_size)
+            .finish()
     }
 }

@@ -1,0 +1,435 @@
+//! Channel messages: gap-free per-channel `seq`, idempotent submission, cursor pages.
+
+use crate::error::NotFoundExt;
+use crate::pool::{with_conn, with_write_conn};
+use crate::schema::{agent_channel_cursors, central_messages, channels};
+use crate::types::{Id, Json, Ts, now, truncate_micros};
+use crate::{Db, StorageError};
+use agentd_core::model::Message;
+use agentd_core::time::Timestamp;
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// The largest page [`MessageStore::list_messages`] returns, whatever the caller asks.
+pub const MAX_PAGE_LIMIT: i64 = 500;
+
+/// A message to store; the storage assigns `seq`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMessage {
+    /// Message id (the caller's, so it can be returned before the insert completes).
+    pub id: Uuid,
+    /// The channel to post to.
+    pub channel_id: Uuid,
+    /// The author (a user entity or an agent).
+    pub author_id: Uuid,
+    /// Text content.
+    pub content: String,
+    /// The raw message as the client or runtime produced it.
+    pub raw_message: Option<Value>,
+    /// elizaOS's reply link (a message that must exist).
+    pub in_reply_to_root_message_id: Option<Uuid>,
+    /// Where it comes from (`eliza_gui`, `agent_response`, ...).
+    pub source_type: Option<String>,
+    /// The id in the source system.
+    pub source_id: Option<String>,
+    /// Free-form metadata.
+    pub metadata: Option<Value>,
+    /// The author's idempotency key: a retry with the same key returns the stored message.
+    pub client_message_id: Option<String>,
+    /// On an agent's reply: the message it answers (at most one reply per author).
+    pub in_reply_to: Option<Uuid>,
+    /// The creation time; `None` means now.
+    pub created_at: Option<Timestamp>,
+}
+
+impl NewMessage {
+    /// A plain text message with every optional field empty.
+    pub fn text(channel_id: Uuid, author_id: Uuid, content: impl Into<String>) -> Self {
+        NewMessage {
+            id: Uuid::new_v4(),
+            channel_id,
+            author_id,
+            content: content.into(),
+            raw_message: None,
+            in_reply_to_root_message_id: None,
+            source_type: None,
+            source_id: None,
+            metadata: None,
+            client_message_id: None,
+            in_reply_to: None,
+            created_at: None,
+        }
+    }
+}
+
+/// What [`MessageStore::create_message`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatedMessage {
+    /// The stored message (on a replay, the one stored the first time).
+    pub message: Message,
+    /// `true` when nothing was written: the idempotency key (or, for an agent reply, the
+    /// `in_reply_to` link) matched a stored message, which is returned unchanged.
+    pub replayed: bool,
+}
+
+/// Which page of a channel's messages to read. Pages are newest first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MessagePage {
+    /// The channel.
+    pub channel_id: Uuid,
+    /// Only messages with `seq` below this.
+    pub before_seq: Option<i64>,
+    /// Only messages with `seq` above this. Alone (without `before_seq`), the page is the
+    /// `limit` messages right after the cursor, so catching up never skips any.
+    pub after_seq: Option<i64>,
+    /// Only messages created strictly before this instant.
+    pub before: Option<Timestamp>,
+    /// Page size, clamped to `1..=MAX_PAGE_LIMIT`.
+    pub limit: i64,
+}
+
+impl MessagePage {
+    /// The newest `limit` messages of a channel.
+    pub fn latest(channel_id: Uuid, limit: i64) -> Self {
+        MessagePage {
+            channel_id,
+            before_seq: None,
+            after_seq: None,
+            before: None,
+            limit,
+        }
+    }
+}
+
+/// Message operations.
+pub trait MessageStore {
+    /// Stores a message in one transaction: takes the next `seq` of the channel (gap-free,
+    /// from 1) and inserts. With a `client_message_id` already used by this author in this
+    /// channel, returns the stored message (`replayed`) if the body (content and reply
+    /// links) is the same, else `IdempotencyConflict`. An agent reply whose `in_reply_to`
+    /// was already answered by the same author is returned as a replay too.
+    /// `NotFound` if the channel does not exist.
+    fn create_message(
+        &self,
+        message: &NewMessage,
+    ) -> impl Future<Output = Result<CreatedMessage, StorageError>> + Send;
+    /// The message with this id, or `NotFound`.
+    fn get_message(&self, id: Uuid) -> impl Future<Output = Result<Message, StorageError>> + Send;
+    /// One page of a channel, newest first, read from the `(channel_id, seq)` index.
+    fn list_messages(
+        &self,
+        page: &MessagePage,
+    ) -> impl Future<Output = Result<Vec<Message>, StorageError>> + Send;
+    /// Deletes one message of a channel; `NotFound` if it is not in that channel.
+    fn delete_message(
+        &self,
+        channel_id: Uuid,
+        message_id: Uuid,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+    /// Deletes every message of a channel and returns how many. `last_seq` is kept, so
+    /// later messages continue the sequence and client cursors stay valid.
+    fn clear_channel(
+        &self,
+        channel_id: Uuid,
+    ) -> impl Future<Output = Result<u64, StorageError>> + Send;
+    /// The last `seq` an agent has processed in a channel; 0 if none.
+    fn get_agent_cursor(
+        &self,
+        agent_id: Uuid,
+        channel_id: Uuid,
+    ) -> impl Future<Output = Result<i64, StorageError>> + Send;
+    /// Moves an agent's cursor forward to `seq`; a lower `seq` leaves it unchanged.
+    fn advance_agent_cursor(
+        &self,
+        agent_id: Uuid,
+        channel_id: Uuid,
+        seq: i64,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+}
+
+/// One `central_messages` row.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = central_messages)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct MessageRow {
+    id: Id,
+    channel_id: Id,
+    seq: i64,
+    author_id: Id,
+    content: String,
+    raw_message: Option<Json>,
+    in_reply_to_root_message_id: Option<Id>,
+    source_type: Option<String>,
+    source_id: Option<String>,
+    metadata: Option<Json>,
+    client_message_id: Option<String>,
+    in_reply_to: Option<Id>,
+    created_at: Ts,
+    updated_at: Ts,
+}
+
+impl MessageRow {
+    fn new(m: &NewMessage, seq: i64, t: Timestamp) -> Self {
+        MessageRow {
+            id: Id(m.id),
+            channel_id: Id(m.channel_id),
+            seq,
+            author_id: Id(m.author_id),
+            content: m.content.clone(),
+            raw_message: m.raw_message.clone().map(Json),
+            in_reply_to_root_message_id: m.in_reply_to_root_message_id.map(Id),
+            source_type: m.source_type.clone(),
+            source_id: m.source_id.clone(),
+            metadata: m.metadata.clone().map(Json),
+            client_message_id: m.client_message_id.clone(),
+            in_reply_to: m.in_reply_to.map(Id),
+            created_at: Ts(t),
+            updated_at: Ts(t),
+        }
+    }
+}
+
+impl From<MessageRow> for Message {
+    fn from(r: MessageRow) -> Self {
+        Message {
+            id: r.id.0,
+            channel_id: r.channel_id.0,
+            seq: r.seq,
+            author_id: r.author_id.0,
+            content: r.content,
+            raw_message: r.raw_message.map(|j| j.0),
+            in_reply_to_root_message_id: r.in_reply_to_root_message_id.map(|i| i.0),
+            source_type: r.source_type,
+            source_id: r.source_id,
+            metadata: r.metadata.map(|j| j.0),
+            client_message_id: r.client_message_id,
+            in_reply_to: r.in_reply_to.map(|i| i.0),
+            created_at: r.created_at.0,
+            updated_at: r.updated_at.0,
+        }
+    }
+}
+
+/// A replay if the stored message has the same body as the new one, else a conflict.
+/// Only an idempotency-key match is checked; an answered `in_reply_to` is always a replay.
+fn replay(new: &NewMessage, stored: Message, by_key: bool) -> Result<CreatedMessage, StorageError> {
+    let same = stored.content == new.content
+        && stored.in_reply_to_root_message_id == new.in_reply_to_root_message_id
+        && stored.in_reply_to == new.in_reply_to;
+    if by_key && !same {
+        return Err(StorageError::IdempotencyConflict);
+    }
+    Ok(CreatedMessage {
+        message: stored,
+        replayed: true,
+    })
+}
+
+impl Db {
+    /// The stored message a new one would duplicate: same idempotency key first, else the
+    /// same author's reply to the same message. The flag says which matched.
+    async fn find_duplicate(
+        &self,
+        m: &NewMessage,
+    ) -> Result<Option<(Message, bool)>, StorageError> {
+        if let Some(key) = &m.client_message_id {
+            let found: Option<MessageRow> = with_conn!(self, |c| {
+                central_messages::table
+                    .filter(central_messages::channel_id.eq(Id(m.channel_id)))
+                    .filter(central_messages::author_id.eq(Id(m.author_id)))
+                    .filter(central_messages::client_message_id.eq(key))
+                    .select(MessageRow::as_select())
+                    .first(c)
+                    .await
+                    .optional()?
+            });
+            if let Some(r) = found {
+                return Ok(Some((r.into(), true)));
+            }
+        }
+        if let Some(answered) = m.in_reply_to {
+            let found: Option<MessageRow> = with_conn!(self, |c| {
+                central_messages::table
+                    .filter(central_messages::author_id.eq(Id(m.author_id)))
+                    .filter(central_messages::in_reply_to.eq(Id(answered)))
+                    .select(MessageRow::as_select())
+                    .first(c)
+                    .await
+                    .optional()?
+            });
+            if let Some(r) = found {
+                return Ok(Some((r.into(), false)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl MessageStore for Db {
+    async fn create_message(&self, m: &NewMessage) -> Result<CreatedMessage, StorageError> {
+        // The common retry is caught without a write; a concurrent duplicate is caught by
+        // the unique indexes below and resolved the same way.
+        if let Some((stored, by_key)) = self.find_duplicate(m).await? {
+            return replay(m, stored, by_key);
+        }
+        let t = m.created_at.map(truncate_micros).unwrap_or_else(now);
+        let inserted: Result<MessageRow, StorageError> = with_write_conn!(self, |c| {
+            c.transaction::<_, StorageError, _>(async |c| {
+                // Write first: on SQLite this takes the write lock before any read, so a
+                // concurrent writer waits instead of failing; on PostgreSQL the row lock
+                // serialises writers of this channel, which keeps `seq` gap-free.
+                let seq: i64 = diesel::update(channels::table.find(Id(m.channel_id)))
+                    .set(channels::last_seq.eq(channels::last_seq + 1))
+                    .returning(channels::last_seq)
+                    .get_result(c)
+                    .await
+                    .or_not_found("channel")?;
+                let row = MessageRow::new(m, seq, t);
+                let r: MessageRow = diesel::insert_into(central_messages::table)
+                    .values(&row)
+                    .returning(MessageRow::as_returning())
+                    .get_result(c)
+                    .await?;
+                Ok(r)
+            })
+            .await
+        });
+        match inserted {
+            Ok(r) => Ok(CreatedMessage {
+                message: r.into(),
+                replayed: false,
+            }),
+            Err(e @ StorageError::Conflict(_)) => match self.find_duplicate(m).await? {
+                Some((stored, by_key)) => replay(m, stored, by_key),
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn get_message(&self, id: Uuid) -> Result<Message, StorageError> {
+        with_conn!(self, |c| {
+            let r: MessageRow = central_messages::table
+                .find(Id(id))
+                .select(MessageRow::as_select())
+                .first(c)
+                .await
+                .or_not_found("message")?;
+            Ok(r.into())
+        })
+    }
+
+    async fn list_messages(&self, page: &MessagePage) -> Result<Vec<Message>, StorageError> {
+        let limit = page.limit.clamp(1, MAX_PAGE_LIMIT);
+        let forward = page.after_seq.is_some() && page.before_seq.is_none();
+        let mut rows: Vec<MessageRow> = with_conn!(self, |c| {
+            let mut q = central_messages::table
+                .filter(central_messages::channel_id.eq(Id(page.channel_id)))
+                .select(MessageRow::as_select())
+                .limit(limit)
+                .into_boxed();
+            if let Some(s) = page.before_seq {
+                q = q.filter(central_messages::seq.lt(s));
+            }
+            if let Some(s) = page.after_seq {
+                q = q.filter(central_messages::seq.gt(s));
+            }
+            if let Some(t) = page.before {
+                q = q.filter(central_messages::created_at.lt(Ts(truncate_micros(t))));
+            }
+            q = if forward {
+                q.order(central_messages::seq.asc())
+            } else {
+                q.order(central_messages::seq.desc())
+            };
+            q.load(c).await?
+        });
+        if forward {
+            rows.reverse();
+        }
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn delete_message(&self, channel_id: Uuid, message_id: Uuid) -> Result<(), StorageError> {
+        with_write_conn!(self, |c| {
+            let n = diesel::delete(
+                central_messages::table
+                    .filter(central_messages::id.eq(Id(message_id)))
+                    .filter(central_messages::channel_id.eq(Id(channel_id))),
+            )
+            .execute(c)
+            .await?;
+            if n == 0 {
+                return Err(StorageError::NotFound("message"));
+            }
+            Ok(())
+        })
+    }
+
+    async fn clear_channel(&self, channel_id: Uuid) -> Result<u64, StorageError> {
+        with_write_conn!(self, |c| {
+            let n = diesel::delete(
+                central_messages::table.filter(central_messages::channel_id.eq(Id(channel_id))),
+            )
+            .execute(c)
+            .await?;
+            Ok(n as u64)
+        })
+    }
+
+    async fn get_agent_cursor(
+        &self,
+        agent_id: Uuid,
+        channel_id: Uuid,
+    ) -> Result<i64, StorageError> {
+        with_conn!(self, |c| {
+            let seq: Option<i64> = agent_channel_cursors::table
+                .find((Id(agent_id), Id(channel_id)))
+                .select(agent_channel_cursors::last_seq)
+                .first(c)
+                .await
+                .optional()?;
+            Ok(seq.unwrap_or(0))
+        })
+    }
+
+    async fn advance_agent_cursor(
+        &self,
+        agent_id: Uuid,
+        channel_id: Uuid,
+        seq: i64,
+    ) -> Result<(), StorageError> {
+        let t = Ts(now());
+        with_write_conn!(self, |c| {
+            c.transaction::<_, StorageError, _>(async |c| {
+                let moved = diesel::update(
+                    agent_channel_cursors::table
+                        .find((Id(agent_id), Id(channel_id)))
+                        .filter(agent_channel_cursors::last_seq.lt(seq)),
+                )
+                .set((
+                    agent_channel_cursors::last_seq.eq(seq),
+                    agent_channel_cursors::updated_at.eq(t),
+                ))
+                .execute(c)
+                .await?;
+                if moved == 0 {
+                    diesel::insert_into(agent_channel_cursors::table)
+                        .values((
+                            agent_channel_cursors::agent_id.eq(Id(agent_id)),
+                            agent_channel_cursors::channel_id.eq(Id(channel_id)),
+                            agent_channel_cursors::last_seq.eq(seq),
+                            agent_channel_cursors::updated_at.eq(t),
+                        ))
+                        .on_conflict_do_nothing()
+                        .execute(c)
+                        .await?;
+                }
+                Ok(())
+            })
+            .await
+        })
+    }
+}

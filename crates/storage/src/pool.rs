@@ -1,0 +1,184 @@
+//! The connection pools behind [`Db`] and the macros that run one query body on either.
+
+use crate::{Backend, DbConfig, StorageError};
+use diesel::SqliteConnection;
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use futures_util::FutureExt;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// A SQLite connection usable from async code: each query runs on tokio's blocking pool,
+/// never on the calling (request) thread.
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+
+/// Set on every new SQLite connection: WAL so readers never block the writer, a busy
+/// timeout so a writer in another process waits instead of failing, foreign keys (off by
+/// default in SQLite, and the cascades depend on them), and the usual WAL durability level.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+/// SQLite allows one writer at a time; more connections than this only add contention.
+const SQLITE_MAX_POOL: usize = 4;
+
+/// A handle to the database: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Db {
+    pub(crate) inner: Inner,
+}
+
+/// The pool of one backend.
+#[derive(Clone)]
+pub(crate) enum Inner {
+    /// PostgreSQL through diesel-async's native (tokio-postgres) connection.
+    Pg(Pool<AsyncPgConnection>),
+    /// SQLite, with an in-process writer lock: writers queue fairly on it instead of
+    /// sleeping in SQLite's busy handler.
+    Sqlite {
+        /// The connections.
+        pool: Pool<SqliteConn>,
+        /// Held for the whole of each write transaction.
+        write: Arc<Mutex<()>>,
+    },
+}
+
+/// Runs `$body` with `$c` bound to a pooled connection of whichever backend `$db` uses.
+/// The body is compiled once per backend, so each query is type-checked against both.
+macro_rules! with_conn {
+    ($db:expr, |$c:ident| $body:expr) => {
+        match &$db.inner {
+            $crate::pool::Inner::Pg(pool) => {
+                let mut guard = pool.get().await?;
+                let $c: &mut diesel_async::AsyncPgConnection = &mut guard;
+                $body
+            }
+            $crate::pool::Inner::Sqlite { pool, .. } => {
+                let mut guard = pool.get().await?;
+                let $c: &mut $crate::pool::SqliteConn = &mut guard;
+                $body
+            }
+        }
+    };
+}
+
+/// Like `with_conn!`, for bodies that write: on SQLite it first takes the in-process
+/// writer lock, so concurrent writers of this process queue instead of hitting SQLITE_BUSY.
+macro_rules! with_write_conn {
+    ($db:expr, |$c:ident| $body:expr) => {
+        match &$db.inner {
+            $crate::pool::Inner::Pg(pool) => {
+                let mut guard = pool.get().await?;
+                let $c: &mut diesel_async::AsyncPgConnection = &mut guard;
+                $body
+            }
+            $crate::pool::Inner::Sqlite { pool, write } => {
+                let _writer = write.lock().await;
+                let mut guard = pool.get().await?;
+                let $c: &mut $crate::pool::SqliteConn = &mut guard;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use {with_conn, with_write_conn};
+
+impl Db {
+    /// Opens the pool for the configured backend: PostgreSQL when a URL is given, else
+    /// SQLite at `sqlite_path` (its parent directory is created if needed). No connection
+    /// is opened yet; [`Db::ping`] or [`Db::migrate`] opens the first.
+    pub async fn connect(config: &DbConfig) -> Result<Db, StorageError> {
+        match &config.postgres_url {
+            Some(url) => Db::connect_postgres(url, config.pool_size),
+            None => Db::connect_sqlite(&config.sqlite_path, config.pool_size).await,
+        }
+    }
+
+    /// A PostgreSQL pool of at most `pool_size` connections (at least one).
+    pub fn connect_postgres(url: &str, pool_size: usize) -> Result<Db, StorageError> {
+        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+        let pool = Pool::builder(manager)
+            .max_size(pool_size.max(1))
+            .build()
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        Ok(Db {
+            inner: Inner::Pg(pool),
+        })
+    }
+
+    /// A SQLite pool on the file at `path` (created with its parent directory if absent),
+    /// of at most `pool_size` connections, capped at a small number.
+    pub async fn connect_sqlite(
+        path: &std::path::Path,
+        pool_size: usize,
+    ) -> Result<Db, StorageError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // Once, at start-up: not worth a trip to the blocking pool.
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StorageError::Unavailable(format!("cannot create {}: {e}", parent.display()))
+            })?;
+        }
+        let url = path
+            .to_str()
+            .ok_or_else(|| StorageError::Unavailable("SQLite path is not UTF-8".to_owned()))?
+            .to_owned();
+        let mut config = ManagerConfig::<SqliteConn>::default();
+        config.custom_setup = Box::new(|url| {
+            let url = url.to_owned();
+            async move {
+                let mut conn = SqliteConn::establish(&url).await?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .await
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(conn)
+            }
+            .boxed()
+        });
+        let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(url, config);
+        let pool = Pool::builder(manager)
+            .max_size(pool_size.clamp(1, SQLITE_MAX_POOL))
+            .build()
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        Ok(Db {
+            inner: Inner::Sqlite {
+                pool,
+                write: Arc::new(Mutex::new(())),
+            },
+        })
+    }
+
+    /// Checks that a connection can be had and answers a trivial query.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        with_conn!(self, |c| {
+            diesel::sql_query("SELECT 1").execute(c).await?;
+            Ok(())
+        })
+    }
+
+    /// Closes the pool: waiting and future requests fail with `Unavailable`; idle
+    /// connections are dropped, busy ones when they are returned.
+    pub fn close(&self) {
+        match &self.inner {
+            Inner::Pg(pool) => pool.close(),
+            Inner::Sqlite { pool, .. } => pool.close(),
+        }
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match &self.inner {
+            Inner::Pg(_) => Backend::Postgres,
+            Inner::Sqlite { .. } => Backend::Sqlite,
+        }
+    }
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend())
+            .finish()
+    }
+}

@@ -1,0 +1,291 @@
+-- The elizaOS 1.7 tables (spec section 8) plus agentd's additions (design section 3).
+-- Every table an agent owns cascades from agents(id), so deleting an agent is one statement.
+
+CREATE TABLE agents (
+    id               uuid        PRIMARY KEY,
+    enabled          boolean     NOT NULL DEFAULT true,
+    server_id        uuid,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    name             text        NOT NULL,
+    username         text,
+    system           text        DEFAULT '',
+    bio              jsonb       NOT NULL DEFAULT '[]',
+    message_examples jsonb       NOT NULL DEFAULT '[]',
+    post_examples    jsonb       NOT NULL DEFAULT '[]',
+    topics           jsonb       NOT NULL DEFAULT '[]',
+    adjectives       jsonb       NOT NULL DEFAULT '[]',
+    knowledge        jsonb       NOT NULL DEFAULT '[]',
+    plugins          jsonb       NOT NULL DEFAULT '[]',
+    settings         jsonb       NOT NULL DEFAULT '{}',
+    style            jsonb       NOT NULL DEFAULT '{}'
+);
+CREATE INDEX agents_enabled_idx ON agents (enabled);
+
+CREATE TABLE entities (
+    id         uuid        PRIMARY KEY,
+    agent_id   uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    names      jsonb       NOT NULL DEFAULT '[]',
+    metadata   jsonb       NOT NULL DEFAULT '{}',
+    UNIQUE (id, agent_id)
+);
+CREATE INDEX entities_agent_id_idx ON entities (agent_id);
+
+CREATE TABLE worlds (
+    id                uuid        PRIMARY KEY,
+    agent_id          uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    name              text        NOT NULL,
+    metadata          jsonb,
+    message_server_id uuid,
+    created_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX worlds_agent_id_idx ON worlds (agent_id);
+
+CREATE TABLE rooms (
+    id                uuid        PRIMARY KEY,
+    agent_id          uuid        REFERENCES agents (id) ON DELETE CASCADE,
+    source            text        NOT NULL,
+    type              text        NOT NULL,
+    message_server_id uuid,
+    world_id          uuid,
+    name              text,
+    metadata          jsonb,
+    channel_id        uuid,
+    created_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX rooms_agent_id_idx ON rooms (agent_id);
+CREATE INDEX rooms_channel_id_idx ON rooms (channel_id);
+
+CREATE TABLE memories (
+    id         uuid        PRIMARY KEY,
+    type       text        NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    content    jsonb       NOT NULL,
+    entity_id  uuid        REFERENCES entities (id) ON DELETE CASCADE,
+    agent_id   uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    room_id    uuid        REFERENCES rooms (id) ON DELETE CASCADE,
+    world_id   uuid,
+    "unique"   boolean     NOT NULL DEFAULT true,
+    metadata   jsonb       NOT NULL DEFAULT '{}'
+);
+CREATE INDEX memories_type_room_idx ON memories (type, room_id, created_at);
+CREATE INDEX memories_world_id_idx ON memories (world_id);
+CREATE INDEX memories_agent_id_idx ON memories (agent_id);
+CREATE INDEX memories_entity_id_idx ON memories (entity_id);
+CREATE INDEX memories_room_id_idx ON memories (room_id);
+
+-- pgvector is not assumed: the vector is JSON with its dimension.
+CREATE TABLE embeddings (
+    id         uuid        PRIMARY KEY,
+    memory_id  uuid        NOT NULL REFERENCES memories (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    dimension  integer     NOT NULL,
+    vector     jsonb       NOT NULL
+);
+CREATE INDEX embeddings_memory_id_idx ON embeddings (memory_id);
+
+CREATE TABLE participants (
+    id         uuid        PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    entity_id  uuid        REFERENCES entities (id) ON DELETE CASCADE,
+    room_id    uuid        REFERENCES rooms (id) ON DELETE CASCADE,
+    agent_id   uuid        REFERENCES agents (id) ON DELETE CASCADE,
+    room_state text
+);
+CREATE INDEX participants_entity_id_idx ON participants (entity_id);
+CREATE INDEX participants_room_id_idx ON participants (room_id);
+CREATE INDEX participants_agent_id_idx ON participants (agent_id);
+
+CREATE TABLE relationships (
+    id               uuid        PRIMARY KEY,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    source_entity_id uuid        NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    target_entity_id uuid        NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    agent_id         uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    tags             jsonb,
+    metadata         jsonb,
+    UNIQUE (source_entity_id, target_entity_id, agent_id)
+);
+CREATE INDEX relationships_target_idx ON relationships (target_entity_id);
+CREATE INDEX relationships_agent_id_idx ON relationships (agent_id);
+
+CREATE TABLE components (
+    id               uuid        PRIMARY KEY,
+    entity_id        uuid        NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    agent_id         uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    room_id          uuid        NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    world_id         uuid        REFERENCES worlds (id) ON DELETE CASCADE,
+    source_entity_id uuid        REFERENCES entities (id) ON DELETE CASCADE,
+    type             text        NOT NULL,
+    data             jsonb       DEFAULT '{}',
+    created_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX components_entity_id_idx ON components (entity_id);
+CREATE INDEX components_agent_id_idx ON components (agent_id);
+CREATE INDEX components_room_id_idx ON components (room_id);
+CREATE INDEX components_world_id_idx ON components (world_id);
+CREATE INDEX components_source_entity_id_idx ON components (source_entity_id);
+
+-- elizaOS has no primary key here; we give the id one so rows can be addressed.
+CREATE TABLE logs (
+    id         uuid        PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    entity_id  uuid        NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    body       jsonb       NOT NULL,
+    type       text        NOT NULL,
+    room_id    uuid        NOT NULL REFERENCES rooms (id) ON DELETE CASCADE
+);
+CREATE INDEX logs_entity_id_idx ON logs (entity_id, created_at);
+CREATE INDEX logs_room_id_idx ON logs (room_id, created_at);
+
+CREATE TABLE tasks (
+    id          uuid        PRIMARY KEY,
+    name        text        NOT NULL,
+    description text,
+    room_id     uuid,
+    world_id    uuid,
+    entity_id   uuid,
+    agent_id    uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    tags        jsonb       DEFAULT '[]',
+    metadata    jsonb       DEFAULT '{}',
+    created_at  timestamptz DEFAULT now(),
+    updated_at  timestamptz DEFAULT now()
+);
+CREATE INDEX tasks_agent_id_idx ON tasks (agent_id);
+
+CREATE TABLE cache (
+    key        text        NOT NULL,
+    agent_id   uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    value      jsonb       NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz,
+    PRIMARY KEY (key, agent_id)
+);
+CREATE INDEX cache_agent_id_idx ON cache (agent_id);
+
+CREATE TABLE message_servers (
+    id          uuid        PRIMARY KEY,
+    name        text        NOT NULL,
+    source_type text        NOT NULL,
+    source_id   text,
+    metadata    jsonb,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE message_server_agents (
+    message_server_id uuid NOT NULL REFERENCES message_servers (id) ON DELETE CASCADE,
+    agent_id          uuid NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    PRIMARY KEY (message_server_id, agent_id)
+);
+CREATE INDEX message_server_agents_agent_id_idx ON message_server_agents (agent_id);
+
+CREATE TABLE channels (
+    id                uuid        PRIMARY KEY,
+    message_server_id uuid        NOT NULL REFERENCES message_servers (id) ON DELETE CASCADE,
+    name              text        NOT NULL,
+    type              text        NOT NULL,
+    source_type       text,
+    source_id         text,
+    topic             text,
+    metadata          jsonb,
+    last_seq          bigint      NOT NULL DEFAULT 0,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    updated_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX channels_message_server_id_idx ON channels (message_server_id, created_at);
+
+CREATE TABLE channel_participants (
+    channel_id uuid NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    entity_id  uuid NOT NULL,
+    PRIMARY KEY (channel_id, entity_id)
+);
+CREATE INDEX channel_participants_entity_id_idx ON channel_participants (entity_id);
+
+-- seq: per-channel, gap-free, assigned from channels.last_seq in the insert transaction.
+-- client_message_id: the author's idempotency key. in_reply_to: set on agent replies only;
+-- unique per author so one agent never answers one message twice.
+CREATE TABLE central_messages (
+    id                          uuid        PRIMARY KEY,
+    channel_id                  uuid        NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    seq                         bigint      NOT NULL,
+    author_id                   uuid        NOT NULL,
+    content                     text        NOT NULL,
+    raw_message                 jsonb,
+    in_reply_to_root_message_id uuid        REFERENCES central_messages (id) ON DELETE SET NULL,
+    source_type                 text,
+    source_id                   text,
+    metadata                    jsonb,
+    client_message_id           text,
+    in_reply_to                 uuid,
+    created_at                  timestamptz NOT NULL DEFAULT now(),
+    updated_at                  timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT central_messages_channel_seq_key UNIQUE (channel_id, seq)
+);
+CREATE UNIQUE INDEX central_messages_idempotency_key ON central_messages (channel_id, author_id, client_message_id)
+    WHERE client_message_id IS NOT NULL;
+CREATE UNIQUE INDEX central_messages_one_reply_key ON central_messages (author_id, in_reply_to)
+    WHERE in_reply_to IS NOT NULL;
+CREATE INDEX central_messages_channel_created_idx ON central_messages (channel_id, created_at);
+CREATE INDEX central_messages_root_idx ON central_messages (in_reply_to_root_message_id);
+
+CREATE TABLE sessions (
+    id                        uuid        PRIMARY KEY,
+    agent_id                  uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    channel_id                uuid        NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    user_id                   uuid        NOT NULL,
+    metadata                  jsonb       NOT NULL DEFAULT '{}',
+    timeout_minutes           integer     NOT NULL,
+    auto_renew                boolean     NOT NULL,
+    max_duration_minutes      integer     NOT NULL,
+    warning_threshold_minutes integer     NOT NULL,
+    created_at                timestamptz NOT NULL DEFAULT now(),
+    last_activity             timestamptz NOT NULL DEFAULT now(),
+    expires_at                timestamptz NOT NULL,
+    renewal_count             integer     NOT NULL DEFAULT 0,
+    token_hash                text
+);
+CREATE INDEX sessions_agent_id_idx ON sessions (agent_id);
+CREATE INDEX sessions_channel_id_idx ON sessions (channel_id);
+CREATE INDEX sessions_expires_at_idx ON sessions (expires_at);
+
+CREATE TABLE agent_channel_cursors (
+    agent_id   uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    channel_id uuid        NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    last_seq   bigint      NOT NULL DEFAULT 0,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (agent_id, channel_id)
+);
+CREATE INDEX agent_channel_cursors_channel_id_idx ON agent_channel_cursors (channel_id);
+
+CREATE TABLE jobs (
+    id              uuid        PRIMARY KEY,
+    agent_id        uuid        NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    channel_id      uuid        NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    user_message_id uuid        NOT NULL,
+    status          text        NOT NULL,
+    result          jsonb,
+    error           text,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    expires_at      timestamptz NOT NULL
+);
+CREATE INDEX jobs_agent_id_idx ON jobs (agent_id);
+CREATE INDEX jobs_channel_id_idx ON jobs (channel_id);
+CREATE INDEX jobs_user_message_id_idx ON jobs (user_message_id);
+CREATE INDEX jobs_expires_at_idx ON jobs (expires_at);
+
+CREATE TABLE uploads (
+    id            uuid        PRIMARY KEY,
+    agent_id      uuid        REFERENCES agents (id) ON DELETE CASCADE,
+    channel_id    uuid        REFERENCES channels (id) ON DELETE CASCADE,
+    stored_name   text        NOT NULL UNIQUE,
+    original_name text        NOT NULL,
+    mime          text        NOT NULL,
+    size          bigint      NOT NULL,
+    sha256        text        NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX uploads_agent_id_idx ON uploads (agent_id);
+CREATE INDEX uploads_channel_id_idx ON uploads (channel_id);
