@@ -1,3 +1,5 @@
 //! `agentd`: the agent server binary.
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    agentd::cli::run()
+}

@@ -1,0 +1,146 @@
+//! Start-up: the bind-time security check, the database, the listener and the server.
+//!
+//! [`Application::build`] does everything up to accepting connections and exposes the bound
+//! port, so tests start the real server on `127.0.0.1:0` exactly as `main` does.
+
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+
+use actix_web::dev::{Server, ServerHandle};
+use agentd_http_api::AppState;
+use agentd_runtime::AgentRegistry;
+use agentd_storage::{Db, StorageError};
+
+use crate::settings::Settings;
+
+/// Why the server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A public bind without an API key (design 5).
+    #[error(
+        "refusing to listen on {0} without an API key: anyone who can reach it could control \
+         the agents. Set ELIZA_SERVER_AUTH_TOKEN, bind SERVER_HOST=127.0.0.1, or set \
+         AGENTD_ALLOW_UNAUTHENTICATED=true to accept the risk"
+    )]
+    Unauthenticated(SocketAddr),
+    /// The address could not be bound (in use, no permission, not local).
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        /// The address asked for.
+        address: SocketAddr,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The SQLite data directory could not be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// Connecting, migrating or seeding the database failed.
+    #[error("database: {0}")]
+    Database(#[from] StorageError),
+    /// The HTTP server could not be started on the bound listener.
+    #[error("cannot start the HTTP server: {0}")]
+    Serve(io::Error),
+}
+
+/// Without a key, only loopback binds are allowed unless the operator opts out explicitly.
+pub fn check_bind_security(settings: &Settings) -> Result<(), StartupError> {
+    let keyless = settings.api.auth_token.is_none();
+    if keyless && !settings.host.is_loopback() && !settings.allow_unauthenticated {
+        return Err(StartupError::Unauthenticated(settings.address()));
+    }
+    Ok(())
+}
+
+/// Connects to the configured database, creating the SQLite data directory if needed.
+pub async fn connect_database(settings: &Settings) -> Result<Db, StartupError> {
+    if settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+            path: settings.data_dir.clone(),
+            source,
+        })?;
+    }
+    Ok(Db::connect(&settings.db_config()).await?)
+}
+
+/// Connects, applies pending migrations and makes sure the default message server exists.
+pub async fn prepare_database(settings: &Settings) -> Result<Db, StartupError> {
+    let db = connect_database(settings).await?;
+    let applied = db.migrate().await?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "migrations applied");
+    }
+    db.ensure_default_server().await?;
+    Ok(db)
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    /// Checks the bind policy, binds the listener, prepares the database and builds the
+    /// server. A busy port is an error naming the address; no other port is tried.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        check_bind_security(&settings)?;
+        let listener = bind(settings.address())?;
+        let db = prepare_database(&settings).await?;
+        Self::with_parts(settings, listener, db, AgentRegistry::new())
+    }
+
+    /// Builds from an already bound listener and prepared database (for callers that own
+    /// them, such as the binary's agent start-up later on).
+    pub fn with_parts(
+        settings: Settings,
+        listener: TcpListener,
+        db: Db,
+        agents: AgentRegistry,
+    ) -> Result<Self, StartupError> {
+        let address = listener.local_addr().map_err(StartupError::Serve)?;
+        let state = AppState::new(settings.api.clone(), db.clone(), agents);
+        let server = agentd_http_api::serve(listener, state, settings.shutdown_timeout)
+            .map_err(StartupError::Serve)?;
+        Ok(Application {
+            address,
+            server,
+            db,
+        })
+    }
+
+    /// The bound port (the real one when the settings asked for port 0).
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// The bound address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// A handle to stop the server (tests; the binary stops on SIGINT/SIGTERM).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, then closes the database pool once in-flight requests drained.
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        tracing::info!(address = %self.address, "listening on http://{}", self.address);
+        let result = self.server.await;
+        self.db.close();
+        tracing::info!("server stopped");
+        result
+    }
+}
+
+/// Binds exactly `address`, with an error that names it.
+pub fn bind(address: SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(address).map_err(|source| StartupError::Bind { address, source })
+}

@@ -1,0 +1,283 @@
+//! The one error type of the HTTP edge and the extractor configs that route body, query and
+//! path failures into it.
+//!
+//! Every failure a handler or middleware reports becomes an [`ApiError`]; its status comes from
+//! the shared [`ErrorCode`] table and its body from the envelope family of the route
+//! (spec 1.1). Internal failures are opaque: the client sees a generic 500, the log gets the
+//! cause chain, once, where the response is rendered.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use actix_web::error::{JsonPayloadError, PayloadError, QueryPayloadError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use agentd_core::ErrorCode;
+use serde_json::{Map, Value, json};
+
+/// Boxed cause of an internal error.
+type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The generic message of every opaque 500.
+const INTERNAL_MESSAGE: &str = "Internal server error";
+
+/// Which elizaOS error envelope a route answers with (spec 1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Envelope {
+    /// Family A: `{"success":false,"error":{"code","message","details"?}}`.
+    #[default]
+    Standard,
+    /// Family B (messaging): `{"success":false,"error":"<message>","details"?}`.
+    Messaging,
+    /// Family D (sessions): `{"error":{"code","message","timestamp","details"?}}`, never a stack.
+    Session,
+}
+
+/// An error answered to a client: a stable code, a client-safe message and an envelope.
+pub struct ApiError {
+    code: ErrorCode,
+    message: Cow<'static, str>,
+    details: Option<Value>,
+    envelope: Envelope,
+    cause: Option<Cause>,
+}
+
+impl ApiError {
+    /// A client error with a message the client may see.
+    pub fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            details: None,
+            envelope: Envelope::Standard,
+            cause: None,
+        }
+    }
+
+    /// An unexpected failure: the client gets an opaque 500, the log gets `cause`.
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        Self::opaque(ErrorCode::InternalServerError, cause)
+    }
+
+    /// A server-side failure with a specific code (e.g. `DB_ERROR`) but no client-visible
+    /// detail: the message is generic and `cause` is only logged.
+    pub fn opaque(code: ErrorCode, cause: impl Into<Cause>) -> Self {
+        ApiError {
+            code,
+            message: Cow::Borrowed(INTERNAL_MESSAGE),
+            details: None,
+            envelope: Envelope::Standard,
+            cause: Some(cause.into()),
+        }
+    }
+
+    /// Adds client-visible details (a string in family A/B, an object in family D).
+    pub fn with_details(mut self, details: impl Into<Value>) -> Self {
+        self.details = Some(details.into());
+        self
+    }
+
+    /// Renders in another envelope family.
+    pub fn with_envelope(mut self, envelope: Envelope) -> Self {
+        self.envelope = envelope;
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The client-visible message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn body(&self) -> Value {
+        let mut error = Map::new();
+        match self.envelope {
+            Envelope::Standard => {
+                error.insert("code".into(), self.code.as_str().into());
+                error.insert("message".into(), self.message().into());
+                if let Some(details) = &self.details {
+                    error.insert("details".into(), details.clone());
+                }
+                json!({"success": false, "error": error})
+            }
+            Envelope::Messaging => {
+                let mut body = Map::new();
+                body.insert("success".into(), false.into());
+                body.insert("error".into(), self.message().into());
+                if let Some(details) = &self.details {
+                    body.insert("details".into(), details.clone());
+                }
+                Value::Object(body)
+            }
+            Envelope::Session => {
+                error.insert("code".into(), self.code.as_str().into());
+                error.insert("message".into(), self.message().into());
+                error.insert(
+                    "timestamp".into(),
+                    agentd_core::time::to_iso(chrono::Utc::now()).into(),
+                );
+                if let Some(details) = &self.details {
+                    error.insert("details".into(), details.clone());
+                }
+                json!({"error": error})
+            }
+        }
+    }
+
+    fn cause_chain(&self) -> Option<String> {
+        let mut current: Option<&(dyn std::error::Error + 'static)> =
+            Some(self.cause.as_deref()? as &(dyn std::error::Error + 'static));
+        let mut parts = Vec::new();
+        while let Some(err) = current {
+            parts.push(err.to_string());
+            current = err.source();
+        }
+        Some(parts.join(": "))
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("code", &self.code.as_str())
+            .field("message", &self.message)
+            .field("cause", &self.cause_chain())
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Some(chain) = self.cause_chain() {
+            tracing::error!(error.code = self.code.as_str(), error.cause = %chain, "request failed");
+        }
+        HttpResponse::build(self.status_code()).json(self.body())
+    }
+}
+
+impl From<agentd_storage::StorageError> for ApiError {
+    fn from(err: agentd_storage::StorageError) -> Self {
+        ApiError::opaque(ErrorCode::DbError, err)
+    }
+}
+
+/// Maps a JSON body failure: too large → 413, wrong type → 400, malformed → 400 `INVALID_JSON`
+/// (elizaOS answers 500 here; spec 12, item 8).
+pub fn json_error(err: JsonPayloadError) -> ApiError {
+    match err {
+        JsonPayloadError::OverflowKnownLength { .. }
+        | JsonPayloadError::Overflow { .. }
+        | JsonPayloadError::Payload(PayloadError::Overflow) => payload_too_large(),
+        JsonPayloadError::ContentType => ApiError::new(
+            ErrorCode::InvalidContentType,
+            "Content-Type must be application/json",
+        ),
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::new(ErrorCode::InvalidJson, "Invalid JSON body").with_details(e.to_string())
+        }
+        JsonPayloadError::Payload(e) => {
+            ApiError::new(ErrorCode::BadRequest, "Could not read the request body")
+                .with_details(e.to_string())
+        }
+        other => ApiError::new(ErrorCode::InvalidJson, "Invalid JSON body")
+            .with_details(other.to_string()),
+    }
+}
+
+/// The 413 answered for any body over the configured limit.
+pub fn payload_too_large() -> ApiError {
+    ApiError::new(ErrorCode::PayloadTooLarge, "Request body is too large")
+}
+
+/// The JSON extractor config every route shares: the body limit and [`json_error`].
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _req: &HttpRequest| json_error(err).into())
+}
+
+/// The query-string extractor config: malformed queries are 400 `BAD_REQUEST`.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
+        ApiError::new(ErrorCode::BadRequest, "Invalid query string")
+            .with_details(err.to_string())
+            .into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+
+    async fn render(err: ApiError) -> (u16, Value) {
+        let resp = err.error_response();
+        let status = resp.status().as_u16();
+        let bytes = to_bytes(resp.into_body()).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[actix_web::test]
+    async fn standard_envelope_has_code_message_and_details() {
+        let (status, body) = render(
+            ApiError::new(ErrorCode::InvalidId, "Invalid agent ID format").with_details("x"),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert_eq!(
+            body,
+            json!({"success":false,"error":{"code":"INVALID_ID","message":"Invalid agent ID format","details":"x"}})
+        );
+    }
+
+    #[actix_web::test]
+    async fn internal_errors_are_opaque() {
+        let cause = std::io::Error::other("disk on fire at /var/secret");
+        let (status, body) = render(ApiError::internal(cause)).await;
+        assert_eq!(status, 500);
+        assert_eq!(
+            body,
+            json!({"success":false,"error":{"code":"INTERNAL_SERVER_ERROR","message":"Internal server error"}})
+        );
+    }
+
+    #[actix_web::test]
+    async fn other_envelopes_render() {
+        let (_, b) = render(
+            ApiError::new(ErrorCode::NotFound, "Channel not found")
+                .with_envelope(Envelope::Messaging),
+        )
+        .await;
+        assert_eq!(b, json!({"success":false,"error":"Channel not found"}));
+        let (s, d) = render(
+            ApiError::new(ErrorCode::SessionNotFound, "gone").with_envelope(Envelope::Session),
+        )
+        .await;
+        assert_eq!(s, 404);
+        assert_eq!(d["error"]["code"], "SESSION_NOT_FOUND");
+        assert!(d["error"]["timestamp"].is_string());
+        assert!(d["error"].get("stack").is_none());
+    }
+}

@@ -1,0 +1,20 @@
+//! What unmatched paths get.
+
+use actix_web::HttpResponse;
+use serde_json::json;
+
+/// Family H (spec 1.1): any unmatched `/api/*` path or method. `code` is a number, as in
+/// elizaOS.
+pub async fn api_not_found() -> HttpResponse {
+    HttpResponse::NotFound().json(json!({
+        "success": false,
+        "error": {"message": "API endpoint not found", "code": 404},
+    }))
+}
+
+/// Anything outside `/api` that no route serves (the UI issue replaces this with the SPA).
+pub async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("Not Found")
+}

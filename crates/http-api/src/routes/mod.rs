@@ -1,0 +1,39 @@
+//! Route handlers, one module per resource, and the `/api` route table.
+
+pub mod fallback;
+pub mod health;
+pub mod server;
+pub mod system;
+
+use actix_web::{Handler, Resource, Responder, web};
+
+/// A GET-only resource whose other methods fall through to the family-H 404, as in Express
+/// (actix would answer 405).
+pub(crate) fn get<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    web::resource(path)
+        .route(web::get().to(handler))
+        .default_service(web::to(fallback::api_not_found))
+}
+
+/// Mounts every `/api` sub-router (spec 2.2, step 7); later issues add theirs here.
+pub fn configure_api(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/server")
+            .service(get("/ping", server::get_ping))
+            .service(get("/hello", server::get_hello))
+            .service(get("/status", server::get_status))
+            .service(get("/health", server::get_health))
+            .default_service(web::to(fallback::api_not_found)),
+    )
+    .service(
+        web::scope("/system")
+            .service(get("/version", system::get_version))
+            .service(get("/config", system::get_config))
+            .default_service(web::to(fallback::api_not_found)),
+    );
+}

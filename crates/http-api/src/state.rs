@@ -1,0 +1,68 @@
+//! The shared application state every handler and middleware reads.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use agentd_runtime::AgentRegistry;
+use agentd_storage::Db;
+
+use crate::middleware::rate_limit::ApiRateLimit;
+use crate::settings::ApiSettings;
+
+/// Settings, database, running agents and the rate limiter, behind one `Arc`.
+///
+/// Built once before the server starts and cloned into every worker, so the rate limiter's
+/// counters are shared by all workers (a limiter built per worker would multiply the limit).
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: ApiSettings,
+    db: Db,
+    agents: AgentRegistry,
+    started_at: Instant,
+    rate_limit: ApiRateLimit,
+}
+
+impl AppState {
+    /// Builds the state; the rate limiter is created here, once.
+    pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry) -> Self {
+        let rate_limit = ApiRateLimit::new(&settings);
+        AppState {
+            inner: Arc::new(Inner {
+                settings,
+                db,
+                agents,
+                started_at: Instant::now(),
+                rate_limit,
+            }),
+        }
+    }
+
+    /// The validated HTTP settings.
+    pub fn settings(&self) -> &ApiSettings {
+        &self.inner.settings
+    }
+
+    /// The database handle.
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The agents running in this process.
+    pub fn agents(&self) -> &AgentRegistry {
+        &self.inner.agents
+    }
+
+    /// When this state (and so the server) was created; `/api/system/version` reports uptime.
+    pub fn started_at(&self) -> Instant {
+        self.inner.started_at
+    }
+
+    /// The API rate limiter, shared by all workers.
+    pub fn rate_limit(&self) -> &ApiRateLimit {
+        &self.inner.rate_limit
+    }
+}
