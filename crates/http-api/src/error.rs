@@ -21,6 +21,9 @@ type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// The generic message of every opaque 500.
 const INTERNAL_MESSAGE: &str = "Internal server error";
 
+/// The generic message of an opaque 503.
+const UNAVAILABLE_MESSAGE: &str = "Service temporarily unavailable";
+
 /// Which elizaOS error envelope a route answers with (spec 1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Envelope {
@@ -62,9 +65,14 @@ impl ApiError {
     /// A server-side failure with a specific code (e.g. `DB_ERROR`) but no client-visible
     /// detail: the message is generic and `cause` is only logged.
     pub fn opaque(code: ErrorCode, cause: impl Into<Cause>) -> Self {
+        let message = if code.status() == 503 {
+            UNAVAILABLE_MESSAGE
+        } else {
+            INTERNAL_MESSAGE
+        };
         ApiError {
             code,
-            message: Cow::Borrowed(INTERNAL_MESSAGE),
+            message: Cow::Borrowed(message),
             details: None,
             envelope: Envelope::Standard,
             cause: Some(cause.into()),
@@ -178,8 +186,15 @@ impl ResponseError for ApiError {
 }
 
 impl From<agentd_storage::StorageError> for ApiError {
+    /// Client-side storage errors (not found, conflicts) keep their message, which the
+    /// storage crate guarantees free of SQL; server-side ones become opaque.
     fn from(err: agentd_storage::StorageError) -> Self {
-        ApiError::opaque(ErrorCode::DbError, err)
+        let code = err.code();
+        if code.status() < 500 {
+            ApiError::new(code, err.to_string())
+        } else {
+            ApiError::opaque(code, err)
+        }
     }
 }
 
@@ -261,6 +276,52 @@ mod tests {
             body,
             json!({"success":false,"error":{"code":"INTERNAL_SERVER_ERROR","message":"Internal server error"}})
         );
+    }
+
+    #[actix_web::test]
+    async fn storage_errors_keep_safe_messages_only() {
+        let (s, b) = render(agentd_storage::StorageError::NotFound("agent").into()).await;
+        assert_eq!((s, b["error"]["code"].as_str()), (404, Some("NOT_FOUND")));
+        assert_eq!(b["error"]["message"], "agent not found");
+        let (s, b) =
+            render(agentd_storage::StorageError::Unavailable("10.0.0.5 refused".into()).into())
+                .await;
+        assert_eq!(s, 503);
+        assert!(!b.to_string().contains("10.0.0.5"));
+    }
+
+    /// Malformed JSON is the client's fault: 400 `INVALID_JSON`, not elizaOS's 500.
+    #[actix_web::test]
+    async fn malformed_json_is_400_invalid_json() {
+        use actix_web::{App, test};
+        async fn echo(body: web::Json<Value>) -> HttpResponse {
+            HttpResponse::Ok().json(body.into_inner())
+        }
+        let app = test::init_service(
+            App::new()
+                .app_data(json_config(64))
+                .route("/echo", web::post().to(echo)),
+        )
+        .await;
+        let post = |body: &'static str| {
+            test::TestRequest::post()
+                .uri("/echo")
+                .insert_header(("content-type", "application/json"))
+                .set_payload(body)
+                .to_request()
+        };
+        let res = test::call_service(&app, post("{\"a\":")).await;
+        assert_eq!(res.status(), 400);
+        let body: Value = test::read_body_json(res).await;
+        assert_eq!(body["error"]["code"], "INVALID_JSON");
+        let res = test::call_service(
+            &app,
+            post(r#"{"pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}"#),
+        )
+        .await;
+        assert_eq!(res.status(), 413);
+        let body: Value = test::read_body_json(res).await;
+        assert_eq!(body["error"]["code"], "PAYLOAD_TOO_LARGE");
     }
 
     #[actix_web::test]

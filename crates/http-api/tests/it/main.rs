@@ -1,0 +1,10 @@
+//! Integration tests of the HTTP edge: a real server on `127.0.0.1:0` built by the production
+//! `create_app`, over a temp-dir SQLite database, driven by an HTTP client.
+
+mod auth;
+mod cors;
+mod headers;
+mod helpers;
+mod limits;
+mod rate_limit;
+mod routes;
