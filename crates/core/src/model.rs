@@ -150,3 +150,86 @@ pub struct Message {
     /// Last update time.
     pub updated_at: Timestamp,
 }
+
+/// An asynchronous message job (`/api/messaging/jobs`): a user message waiting for an
+/// agent's reply, stored so a poll works on any instance and after a restart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    /// Job id.
+    pub id: Uuid,
+    /// The agent expected to answer.
+    pub agent_id: Uuid,
+    /// The channel the user message was posted to.
+    pub channel_id: Uuid,
+    /// The user message the job waits on.
+    pub user_message_id: Uuid,
+    /// `pending`, `processing`, `completed`, `failed` or `timeout` (elizaOS `JobStatus`).
+    pub status: String,
+    /// The outcome (the agent's reply) once completed.
+    pub result: Option<Value>,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last status change.
+    pub updated_at: Timestamp,
+    /// After this the job is reported as timed out and may be deleted.
+    pub expires_at: Timestamp,
+}
+
+/// Metadata of an uploaded file; the bytes live on disk under `stored_name`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    /// Upload id.
+    pub id: Uuid,
+    /// The agent it was uploaded for, if any.
+    pub agent_id: Option<Uuid>,
+    /// The channel it was uploaded to, if any.
+    pub channel_id: Option<Uuid>,
+    /// The file name we generated (unique); never the client's.
+    pub stored_name: String,
+    /// The client's file name, for display only.
+    pub original_name: String,
+    /// The type sniffed from the content.
+    pub mime: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    /// Upload time.
+    pub created_at: Timestamp,
+}
+
+/// A messaging session (`/api/messaging/sessions`): a user talking to one agent in one
+/// channel, with an expiry that activity may renew. Stored, so it survives restarts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Session id.
+    pub id: Uuid,
+    /// The agent.
+    pub agent_id: Uuid,
+    /// The channel created for the session.
+    pub channel_id: Uuid,
+    /// The user.
+    pub user_id: Uuid,
+    /// Free-form metadata from the client.
+    pub metadata: Value,
+    /// Inactivity timeout.
+    pub timeout_minutes: i32,
+    /// Whether activity renews the session.
+    pub auto_renew: bool,
+    /// Hard limit on the session's total life.
+    pub max_duration_minutes: i32,
+    /// How long before expiry a warning is due.
+    pub warning_threshold_minutes: i32,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last message or renewal.
+    pub last_activity: Timestamp,
+    /// When the session ends unless renewed.
+    pub expires_at: Timestamp,
+    /// How many times it was renewed.
+    pub renewal_count: i32,
+    /// Hash of a per-session token, if one was issued.
+    pub token_hash: Option<String>,
+}

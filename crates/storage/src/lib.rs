@@ -9,29 +9,41 @@
 
 mod agents;
 mod channels;
+mod cursors;
 mod error;
+mod jobs;
 mod messages;
 mod migrate;
 mod pool;
 mod schema;
 mod servers;
+mod sessions;
 #[cfg(feature = "test-util")]
 pub mod testing;
 pub mod types;
+mod uploads;
 
 pub use agents::AgentStore;
 pub use channels::ChannelStore;
+pub use channels::DM_CHANNEL_KIND;
+pub use cursors::CursorStore;
 pub use error::StorageError;
+pub use jobs::{JobOutcome, JobStore};
 pub use messages::{CreatedMessage, MAX_PAGE_LIMIT, MessagePage, MessageStore, NewMessage};
 pub use migrate::{PG_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use pool::{Db, SqliteConn};
-pub use servers::ServerStore;
+pub use servers::{DEFAULT_SERVER_NAME, DEFAULT_SERVER_SOURCE_TYPE, ServerStore};
+pub use sessions::SessionStore;
+pub use uploads::UploadStore;
 
 use std::path::PathBuf;
 
 /// Every storage trait, for `use agentd_storage::prelude::*`.
 pub mod prelude {
-    pub use crate::{AgentStore, ChannelStore, MessageStore, ServerStore};
+    pub use crate::{
+        AgentStore, ChannelStore, CursorStore, JobStore, MessageStore, ServerStore, SessionStore,
+        UploadStore,
+    };
 }
 
 /// Which database a [`Db`] talks to.

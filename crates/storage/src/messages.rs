@@ -2,7 +2,7 @@
 
 use crate::error::NotFoundExt;
 use crate::pool::{with_conn, with_write_conn};
-use crate::schema::{agent_channel_cursors, central_messages, channels};
+use crate::schema::{central_messages, channels};
 use crate::types::{Id, Json, Ts, now, truncate_micros};
 use crate::{Db, StorageError};
 use agentd_core::model::Message;
@@ -134,19 +134,6 @@ pub trait MessageStore {
         &self,
         channel_id: Uuid,
     ) -> impl Future<Output = Result<u64, StorageError>> + Send;
-    /// The last `seq` an agent has processed in a channel; 0 if none.
-    fn get_agent_cursor(
-        &self,
-        agent_id: Uuid,
-        channel_id: Uuid,
-    ) -> impl Future<Output = Result<i64, StorageError>> + Send;
-    /// Moves an agent's cursor forward to `seq`; a lower `seq` leaves it unchanged.
-    fn advance_agent_cursor(
-        &self,
-        agent_id: Uuid,
-        channel_id: Uuid,
-        seq: i64,
-    ) -> impl Future<Output = Result<(), StorageError>> + Send;
 }
 
 /// One `central_messages` row.
@@ -376,60 +363,6 @@ impl MessageStore for Db {
             .execute(c)
             .await?;
             Ok(n as u64)
-        })
-    }
-
-    async fn get_agent_cursor(
-        &self,
-        agent_id: Uuid,
-        channel_id: Uuid,
-    ) -> Result<i64, StorageError> {
-        with_conn!(self, |c| {
-            let seq: Option<i64> = agent_channel_cursors::table
-                .find((Id(agent_id), Id(channel_id)))
-                .select(agent_channel_cursors::last_seq)
-                .first(c)
-                .await
-                .optional()?;
-            Ok(seq.unwrap_or(0))
-        })
-    }
-
-    async fn advance_agent_cursor(
-        &self,
-        agent_id: Uuid,
-        channel_id: Uuid,
-        seq: i64,
-    ) -> Result<(), StorageError> {
-        let t = Ts(now());
-        with_write_conn!(self, |c| {
-            c.transaction::<_, StorageError, _>(async |c| {
-                let moved = diesel::update(
-                    agent_channel_cursors::table
-                        .find((Id(agent_id), Id(channel_id)))
-                        .filter(agent_channel_cursors::last_seq.lt(seq)),
-                )
-                .set((
-                    agent_channel_cursors::last_seq.eq(seq),
-                    agent_channel_cursors::updated_at.eq(t),
-                ))
-                .execute(c)
-                .await?;
-                if moved == 0 {
-                    diesel::insert_into(agent_channel_cursors::table)
-                        .values((
-                            agent_channel_cursors::agent_id.eq(Id(agent_id)),
-                            agent_channel_cursors::channel_id.eq(Id(channel_id)),
-                            agent_channel_cursors::last_seq.eq(seq),
-                            agent_channel_cursors::updated_at.eq(t),
-                        ))
-                        .on_conflict_do_nothing()
-                        .execute(c)
-                        .await?;
-                }
-                Ok(())
-            })
-            .await
         })
     }
 }

@@ -8,6 +8,7 @@
 use crate::pool::{with_conn, with_write_conn};
 use crate::{Backend, Db, StorageError};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use std::io::Write;
 use std::ops::Deref;
 
 /// The variable naming the PostgreSQL server tests use.
@@ -54,7 +55,11 @@ pub fn postgres_url() -> Option<String> {
         }
         _ => {
             let test = std::thread::current().name().unwrap_or("?").to_owned();
-            eprintln!("SKIPPED ({POSTGRES_URL_VAR} unset): {test} on PostgreSQL did not run");
+            // Straight to the process's stderr: libtest captures `eprintln!`, not this.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED ({POSTGRES_URL_VAR} unset): {test} on PostgreSQL did not run"
+            );
             None
         }
     }

@@ -8,6 +8,7 @@
 mod agents;
 mod channels;
 mod messages;
+mod records;
 mod servers;
 
 use agentd_core::model::{Agent, Channel, MessageServer};
