@@ -261,7 +261,6 @@ impl MessageStore for Db {
         if let Some((stored, by_key)) = self.find_duplicate(m).await? {
             return replay(m, stored, by_key);
         }
-        let t = m.created_at.map(truncate_micros).unwrap_or_else(now);
         let inserted: Result<MessageRow, StorageError> = with_write_conn!(self, |c| {
             c.transaction::<_, StorageError, _>(async |c| {
                 // Write first: on SQLite this takes the write lock before any read, so a
@@ -273,6 +272,8 @@ impl MessageStore for Db {
                     .get_result(c)
                     .await
                     .or_not_found("channel")?;
+                // Stamped under the channel's write lock, so created_at follows seq.
+                let t = m.created_at.map(truncate_micros).unwrap_or_else(now);
                 let row = MessageRow::new(m, seq, t);
                 let r: MessageRow = diesel::insert_into(central_messages::table)
                     .values(&row)

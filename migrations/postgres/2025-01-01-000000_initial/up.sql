@@ -206,6 +206,8 @@ CREATE INDEX channel_participants_entity_id_idx ON channel_participants (entity_
 -- seq: per-channel, gap-free, assigned from channels.last_seq in the insert transaction.
 -- client_message_id: the author's idempotency key. in_reply_to: set on agent replies only;
 -- unique per author so one agent never answers one message twice.
+-- Pages (including `before` a timestamp) are read by scanning (channel_id, seq) backwards;
+-- there is deliberately no (channel_id, created_at) index to lure the planner into a sort.
 CREATE TABLE central_messages (
     id                          uuid        PRIMARY KEY,
     channel_id                  uuid        NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
@@ -227,7 +229,6 @@ CREATE UNIQUE INDEX central_messages_idempotency_key ON central_messages (channe
     WHERE client_message_id IS NOT NULL;
 CREATE UNIQUE INDEX central_messages_one_reply_key ON central_messages (author_id, in_reply_to)
     WHERE in_reply_to IS NOT NULL;
-CREATE INDEX central_messages_channel_created_idx ON central_messages (channel_id, created_at);
 CREATE INDEX central_messages_root_idx ON central_messages (in_reply_to_root_message_id);
 
 CREATE TABLE sessions (

@@ -293,10 +293,13 @@ async fn concurrent_writers_get_exactly_one_to_n(t: &TestDb) {
         let got = t.list_messages(&page).await.unwrap();
         let Some(last) = got.last() else { break };
         before = Some(last.seq);
-        seen.extend(seqs(&got));
+        seen.extend(got.iter().map(|m| (m.seq, m.created_at)));
     }
     seen.sort_unstable();
-    assert_eq!(seen, (1..=total).collect::<Vec<_>>());
+    let got: Vec<i64> = seen.iter().map(|(s, _)| *s).collect();
+    assert_eq!(got, (1..=total).collect::<Vec<_>>());
+    // Stamped under the channel lock: time order is seq order.
+    assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1));
     assert_eq!(t.count("central_messages", "1 = 1").await, total);
 }
 contract!(concurrent_writers_get_exactly_one_to_n, "multi_thread");
