@@ -1,0 +1,10 @@
+//! Integration tests of the `agentd` binary crate: start-up policy, real server on
+//! `127.0.0.1:0` over a temp-dir SQLite database, and the binary's exit codes.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] fns: a failed set-up should panic loudly"
+)]
+
+mod binary;
+mod startup;
