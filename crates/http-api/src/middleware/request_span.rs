@@ -41,3 +41,70 @@ pub async fn trace_request(
     });
     res
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use actix_web::middleware::from_fn;
+    use actix_web::{App, HttpResponse, test, web};
+
+    /// Collects formatted log output in memory.
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[actix_web::test]
+    async fn each_request_logs_one_line_with_method_path_status_and_latency() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let app = test::init_service(
+            App::new()
+                .route(
+                    "/teapot",
+                    web::get().to(|| async { HttpResponse::ImATeapot().finish() }),
+                )
+                .wrap(from_fn(super::trace_request)),
+        )
+        .await;
+        let req = test::TestRequest::get()
+            .uri("/teapot?secret=1")
+            .to_request();
+        assert_eq!(test::call_service(&app, req).await.status(), 418);
+
+        let logged = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = logged.lines().collect();
+        assert_eq!(lines.len(), 1, "{logged}");
+        let line = lines[0];
+        for needle in [
+            "http.request",
+            "http.method=GET",
+            "http.path=/teapot",
+            "http.status=418",
+            "latency_ms=",
+            "request completed",
+        ] {
+            assert!(line.contains(needle), "{needle} missing in {line}");
+        }
+        assert!(
+            !line.contains("secret"),
+            "query strings are not logged: {line}"
+        );
+    }
+}
