@@ -37,7 +37,9 @@ pub fn string_to_uuid(s: &str) -> Uuid {
     if let Some(id) = parse_uuid(s) {
         return id;
     }
-    let digest = sha1_smol::Sha1::from(encode_uri_component(s)).digest().bytes();
+    let digest = sha1_smol::Sha1::from(encode_uri_component(s))
+        .digest()
+        .bytes();
     let mut b = [0u8; 16];
     b.copy_from_slice(&digest[..16]);
     b[8] = (b[8] & 0x3f) | 0x80;

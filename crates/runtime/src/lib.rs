@@ -38,7 +38,10 @@ impl AgentRegistry {
 
     /// Whether the agent is running here.
     pub fn is_running(&self, id: Uuid) -> bool {
-        self.running.read().map(|set| set.contains(&id)).unwrap_or(false)
+        self.running
+            .read()
+            .map(|set| set.contains(&id))
+            .unwrap_or(false)
     }
 
     /// How many agents run here; `/health` answers 503 when this is zero.
