@@ -75,7 +75,7 @@ fn lint() -> Result<(), String> {
 fn test() -> Result<(), String> {
     match env::var("AGENTD_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => {
-            eprintln!("xtask: PostgreSQL tests run against {}", redact(&url))
+            eprintln!("xtask: PostgreSQL tests run (AGENTD_TEST_POSTGRES_URL is set)")
         }
         _ => eprintln!(
             "xtask: WARNING: AGENTD_TEST_POSTGRES_URL is unset: PostgreSQL tests are SKIPPED; \
