@@ -6,8 +6,10 @@
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
+use agentd_bus::{Bus, LocalBus};
 use agentd_http_api::AppState;
 use agentd_runtime::AgentRegistry;
 use agentd_storage::{Db, StorageError};
@@ -105,7 +107,8 @@ impl Application {
         agents: AgentRegistry,
     ) -> Result<Self, StartupError> {
         let address = listener.local_addr().map_err(StartupError::Serve)?;
-        let state = AppState::new(settings.api.clone(), db.clone(), agents);
+        let bus: Arc<dyn Bus> = Arc::new(LocalBus::default());
+        let state = AppState::new(settings.api.clone(), db.clone(), agents, bus);
         let server = agentd_http_api::serve(listener, state, settings.shutdown_timeout)
             .map_err(StartupError::Serve)?;
         Ok(Application {

@@ -3,13 +3,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use agentd_bus::Bus;
 use agentd_runtime::AgentRegistry;
 use agentd_storage::Db;
 
 use crate::middleware::rate_limit::ApiRateLimit;
 use crate::settings::ApiSettings;
 
-/// Settings, database, running agents and the rate limiter, behind one `Arc`.
+/// Settings, database, running agents, the bus and the rate limiter, behind one `Arc`.
 ///
 /// Built once before the server starts and cloned into every worker, so the rate limiter's
 /// counters are shared by all workers (a limiter built per worker would multiply the limit).
@@ -22,19 +23,21 @@ struct Inner {
     settings: ApiSettings,
     db: Db,
     agents: AgentRegistry,
+    bus: Arc<dyn Bus>,
     started_at: Instant,
     rate_limit: ApiRateLimit,
 }
 
 impl AppState {
     /// Builds the state; the rate limiter is created here, once.
-    pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry) -> Self {
+    pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
         let rate_limit = ApiRateLimit::new(&settings);
         AppState {
             inner: Arc::new(Inner {
                 settings,
                 db,
                 agents,
+                bus,
                 started_at: Instant::now(),
                 rate_limit,
             }),
@@ -54,6 +57,11 @@ impl AppState {
     /// The agents running in this process.
     pub fn agents(&self) -> &AgentRegistry {
         &self.inner.agents
+    }
+
+    /// The message bus: handlers publish events here after their storage commit.
+    pub fn bus(&self) -> &Arc<dyn Bus> {
+        &self.inner.bus
     }
 
     /// When this state (and so the server) was created; `/api/system/version` reports uptime.

@@ -23,6 +23,10 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 1
 /// SQLite allows one writer at a time; more connections than this only add contention.
 const SQLITE_MAX_POOL: usize = 4;
 
+/// How long a request waits for a pooled connection (or for a new one to be made) before
+/// it fails with `Unavailable` (503) instead of hanging while the database is unreachable.
+const POOL_WAIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A handle to the database: cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Db {
@@ -101,6 +105,9 @@ impl Db {
         let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
         let pool = Pool::builder(manager)
             .max_size(pool_size.max(1))
+            .runtime(deadpool::Runtime::Tokio1)
+            .wait_timeout(Some(POOL_WAIT_TIMEOUT))
+            .create_timeout(Some(POOL_WAIT_TIMEOUT))
             .build()
             .map_err(|e| StorageError::Unavailable(e.to_string()))?;
         Ok(Db {
@@ -139,6 +146,9 @@ impl Db {
         let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(url, config);
         let pool = Pool::builder(manager)
             .max_size(pool_size.clamp(1, SQLITE_MAX_POOL))
+            .runtime(deadpool::Runtime::Tokio1)
+            .wait_timeout(Some(POOL_WAIT_TIMEOUT))
+            .create_timeout(Some(POOL_WAIT_TIMEOUT))
             .build()
             .map_err(|e| StorageError::Unavailable(e.to_string()))?;
         Ok(Db {

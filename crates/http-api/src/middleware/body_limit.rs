@@ -99,7 +99,12 @@ mod tests {
             max_payload: limit,
             ..ApiSettings::default()
         };
-        AppState::new(settings, db, agentd_runtime::AgentRegistry::new())
+        AppState::new(
+            settings,
+            db,
+            agentd_runtime::AgentRegistry::new(),
+            std::sync::Arc::new(agentd_bus::LocalBus::default()),
+        )
     }
 
     /// A chunked body without Content-Length is cut off by the streaming check, and the

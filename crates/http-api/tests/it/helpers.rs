@@ -44,7 +44,12 @@ pub async fn spawn_app(settings: ApiSettings) -> TestApp {
     let agents = AgentRegistry::new();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::new(settings, db, agents.clone());
+    let state = AppState::new(
+        settings,
+        db,
+        agents.clone(),
+        std::sync::Arc::new(agentd_bus::LocalBus::default()),
+    );
     let server = agentd_http_api::serve(listener, state, Duration::from_secs(1)).unwrap();
     let handle = server.handle();
     actix_web::rt::spawn(server);
