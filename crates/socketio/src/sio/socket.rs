@@ -3,13 +3,14 @@
 
 use std::any::Any;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 use thiserror::Error;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use crate::engine::session::{EngineSession, QueueError};
 use crate::reason::DisconnectReason;
@@ -54,6 +55,9 @@ struct SocketInner {
     identity: SocketIdentity,
     server: Weak<ServerInner>,
     rooms: Mutex<HashSet<Room>>,
+    /// Set by [`Socket::disconnect`]; the socket task then ends the socket.
+    kicked: AtomicBool,
+    kick: Notify,
 }
 
 impl std::fmt::Debug for Socket {
@@ -92,7 +96,7 @@ impl Socket {
 
     /// Whether the socket is still connected.
     pub fn connected(&self) -> bool {
-        !self.inner.session.is_closed()
+        !self.inner.session.is_closed() && !self.inner.kicked.load(Ordering::Acquire)
     }
 
     /// Emits `event` with one JSON argument to this client.
@@ -109,6 +113,9 @@ impl Socket {
     }
 
     pub(crate) fn send_engine(&self, packet: Arc<str>) -> Result<(), EmitError> {
+        if self.inner.kicked.load(Ordering::Acquire) {
+            return Err(EmitError::Closed);
+        }
         Ok(self.inner.session.send(packet)?)
     }
 
@@ -154,16 +161,19 @@ impl Socket {
     }
 
     /// Disconnects the client from the server side: it gets a DISCONNECT packet (its
-    /// `disconnect` event says "io server disconnect" and it does not reconnect).
+    /// `disconnect` event says "io server disconnect" and it does not reconnect). The
+    /// client then closes the connection itself, as with Socket.IO; closing it at once
+    /// would race the client's handling of the DISCONNECT ("transport close" instead).
     pub fn disconnect(&self) {
+        if self.inner.kicked.swap(true, Ordering::AcqRel) {
+            return;
+        }
         let packet = SioPacket::Disconnect {
             nsp: DEFAULT_NAMESPACE.to_owned(),
         };
         // A full queue closes the session anyway; the reason then says so.
         let _ = self.inner.session.send_sio(&packet);
-        self.inner
-            .session
-            .close(DisconnectReason::ServerNamespaceDisconnect);
+        self.inner.kick.notify_one();
     }
 
     fn leave_all(&self) {
@@ -273,6 +283,8 @@ pub(crate) async fn run_socket(
             identity,
             server: Arc::downgrade(&server),
             rooms: Mutex::new(HashSet::new()),
+            kicked: AtomicBool::new(false),
+            kick: Notify::new(),
         }),
     };
     server.insert_socket(socket.clone());
@@ -288,6 +300,7 @@ pub(crate) async fn run_socket(
         let packet = tokio::select! {
             packet = inbound.recv() => packet,
             reason = session.closed() => break reason,
+            () = socket.inner.kick.notified() => break DisconnectReason::ServerNamespaceDisconnect,
         };
         match packet {
             None => {
@@ -319,4 +332,16 @@ pub(crate) async fn run_socket(
     socket.leave_all();
     server.remove_socket(&id);
     server.app.on_disconnect(socket, reason).await;
+    if reason == DisconnectReason::ServerNamespaceDisconnect {
+        // Let the client close the connection; force it if it does not in time.
+        let deadline = tokio::time::Instant::now() + connect_timeout;
+        loop {
+            tokio::select! {
+                packet = inbound.recv() => if packet.is_none() { break },
+                () = tokio::time::sleep_until(deadline) => break,
+                _ = session.closed() => break,
+            }
+        }
+        session.close(DisconnectReason::ServerNamespaceDisconnect);
+    }
 }
