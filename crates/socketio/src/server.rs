@@ -173,6 +173,20 @@ impl SocketIoServer {
         sockets.values().cloned().collect()
     }
 
+    /// The connected sockets of one entity (spec 5.3 keeps an entity → sockets map).
+    pub fn sockets_of_entity(&self, entity_id: uuid::Uuid) -> Vec<Socket> {
+        let sockets = self
+            .inner
+            .sockets
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        sockets
+            .values()
+            .filter(|socket| socket.entity_id() == Some(entity_id))
+            .cloned()
+            .collect()
+    }
+
     /// How many Engine.IO sessions are open or awaiting collection (for metrics and tests).
     pub fn session_count(&self) -> usize {
         let sessions = self

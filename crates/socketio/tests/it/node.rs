@@ -2,6 +2,7 @@
 //!
 //! Without node or npm the tests print a loud SKIPPED line, and fail when `CI` is set.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -49,8 +50,12 @@ fn test_options() -> ServerOptions {
 /// Runs one scenario with one transport setting against a fresh server.
 fn run(scenario: &str, transports: &str) {
     let Some(dir) = node_dir() else {
-        eprintln!(
-            "\n*** SKIPPED socket.io-client test {scenario}/{transports}: node or npm unavailable ***\n"
+        // Written past libtest's capture so it shows even when the test passes.
+        let _ = std::io::stderr().write_all(
+            format!(
+                "\n*** SKIPPED socket.io-client test {scenario}/{transports}: node or npm unavailable ***\n"
+            )
+            .as_bytes(),
         );
         assert!(
             std::env::var_os("CI").is_none(),

@@ -174,3 +174,47 @@ fn oversize_polling_body_gets_413() {
     );
     assert_eq!(status, 413);
 }
+
+/// Connects a raw polling client and joins it to `room`; returns its poll path.
+fn connect_and_join(url: &str, room: &str) -> String {
+    let sid = handshake(url);
+    let path = format!("/socket.io/?EIO=4&transport=polling&sid={sid}");
+    let connect = r#"40{"entityId":"2f8a1b9c-3d4e-4f5a-8b6c-7d8e9f0a1b2c"}"#;
+    assert_eq!(request(url, "POST", &path, connect).0, 200);
+    let (_, body) = request(url, "GET", &path, "");
+    assert!(body.starts_with("40"), "{body}");
+    let join = format!("421[\"join\",\"{room}\"]");
+    assert_eq!(request(url, "POST", &path, &join).0, 200);
+    let (_, body) = request(url, "GET", &path, "");
+    assert!(body.contains("431[{\"joined\""), "{body}");
+    path
+}
+
+#[test]
+fn slow_client_is_disconnected_and_others_keep_receiving() {
+    let server = echo_app::start(ServerOptions {
+        outbound_queue: 8,
+        ..ServerOptions::default()
+    });
+    let _slow = connect_and_join(&server.url, "r");
+    let fast = connect_and_join(&server.url, "r");
+    assert_eq!(server.io.sockets().len(), 2);
+    let mut received = 0;
+    for i in 0..40 {
+        let delivered = server.io.to("r").emit("tick", &i).unwrap();
+        assert!(delivered >= 1);
+        if i % 4 == 3 {
+            let (_, body) = request(&server.url, "GET", &fast, "");
+            received += body.matches("42[\"tick\"").count();
+        }
+    }
+    assert_eq!(received, 40, "the fast client got every event");
+    // The socket task cleans up asynchronously after the session closed.
+    for _ in 0..100 {
+        if server.io.sockets().len() == 1 {
+            break;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(server.io.sockets().len(), 1, "the slow client was dropped");
+}
