@@ -32,8 +32,9 @@ impl Reply {
     }
 }
 
-pub async fn spawn_app(settings: ApiSettings) -> TestApp {
+pub async fn spawn_app(mut settings: ApiSettings) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
+    settings.media.root = dir.path().join("media");
     let db = Db::connect(&DbConfig {
         postgres_url: None,
         sqlite_path: dir.path().join("agentd.db"),
@@ -46,7 +47,7 @@ pub async fn spawn_app(settings: ApiSettings) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(
         settings,
-        db,
+        db.clone(),
         agents.clone(),
         std::sync::Arc::new(agentd_bus::LocalBus::default()),
     );
