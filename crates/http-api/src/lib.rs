@@ -52,6 +52,7 @@ pub fn create_app(
         .app_data(error::query_config())
         .service(web::resource("/healthz").route(web::get().to(health::get_healthz)))
         .service(web::resource("/health").route(web::get().to(health::get_health)))
+        .configure(routes::media::configure_static)
         .service(
             // Two scopes: the rate limit answers unmatched paths too (the outer default).
             web::scope("/api")

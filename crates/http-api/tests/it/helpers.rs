@@ -14,6 +14,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: awc::Client,
     pub agents: AgentRegistry,
+    pub db: Db,
+    pub media_root: std::path::PathBuf,
     handle: ServerHandle,
     _dir: tempfile::TempDir,
 }
@@ -34,7 +36,8 @@ impl Reply {
 
 pub async fn spawn_app(mut settings: ApiSettings) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    settings.media.root = dir.path().join("media");
+    let media_root = dir.path().join("media");
+    settings.media.root = media_root.clone();
     let db = Db::connect(&DbConfig {
         postgres_url: None,
         sqlite_path: dir.path().join("agentd.db"),
@@ -58,6 +61,8 @@ pub async fn spawn_app(mut settings: ApiSettings) -> TestApp {
         addr,
         client: awc::Client::builder().disable_redirects().finish(),
         agents,
+        db,
+        media_root,
         handle,
         _dir: dir,
     }
