@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use agentd_http_api::settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret};
-use agentd_http_api::settings::{DEFAULT_RATE_LIMIT_WINDOW, parse_byte_size};
+use agentd_http_api::settings::{DEFAULT_RATE_LIMIT_WINDOW, MediaSettings, parse_byte_size};
 use agentd_storage::DbConfig;
 use config::{Config, File, FileFormat};
 use serde::Deserialize;
@@ -31,6 +31,7 @@ const ELIZA_NAMES: &[(&str, &str)] = &[
     ("EXPRESS_MAX_PAYLOAD", "max_payload"),
     ("CORS_ORIGIN", "cors_origin"),
     ("NODE_ENV", "env"),
+    ("MAX_FILE_SIZE", "max_file_size"),
 ];
 
 /// How log lines are written.
@@ -250,6 +251,9 @@ struct Raw {
     log_format: Option<String>,
     allow_unauthenticated: Option<String>,
     shutdown_timeout_secs: Option<String>,
+    max_file_size: Option<String>,
+    upload_rate_limit: Option<String>,
+    file_rate_limit: Option<String>,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -355,6 +359,31 @@ impl Raw {
                     .map_err(|e| o.error("shutdown_timeout_secs", e))?,
             ),
         };
+        let mut media = MediaSettings {
+            root: data_dir.join("media"),
+            ..MediaSettings::default()
+        };
+        if let Some(s) = &self.max_file_size {
+            media.max_file_size =
+                parse_byte_size(s).map_err(|e| o.error("max_file_size", e))? as u64;
+        }
+        for (key, raw, limit) in [
+            (
+                "upload_rate_limit",
+                &self.upload_rate_limit,
+                &mut media.upload_rate_limit,
+            ),
+            (
+                "file_rate_limit",
+                &self.file_rate_limit,
+                &mut media.file_rate_limit,
+            ),
+        ] {
+            if let Some(s) = raw {
+                let n = parse_num::<u32>(s, "a request count (0 disables)");
+                *limit = Some(n.map_err(|e| o.error(key, e))?).filter(|n| *n > 0);
+            }
+        }
         let api = ApiSettings {
             environment,
             api_rate_limit: ApiSettings::resolve_rate_limit(rate_override, auth_token.is_some()),
@@ -363,6 +392,7 @@ impl Raw {
             max_payload,
             rate_limit_window: DEFAULT_RATE_LIMIT_WINDOW,
             trusted_proxies,
+            media,
         };
         Ok(Settings {
             host,

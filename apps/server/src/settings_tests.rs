@@ -181,3 +181,22 @@ fn secrets_are_redacted_in_debug() {
         "{debug}"
     );
 }
+
+#[test]
+fn media_settings_load_and_validate() {
+    let s = load(&[
+        ("MAX_FILE_SIZE", "10mb"),
+        ("AGENTD_UPLOAD_RATE_LIMIT", "0"),
+        ("AGENTD_FILE_RATE_LIMIT", "7"),
+        ("AGENTD_DATA_DIR", "/tmp/x"),
+    ])
+    .unwrap();
+    assert_eq!(s.api.media.max_file_size, 10 * 1024 * 1024);
+    assert_eq!(s.api.media.upload_rate_limit, None, "0 disables");
+    assert_eq!(s.api.media.file_rate_limit, Some(7));
+    assert_eq!(s.api.media.root, PathBuf::from("/tmp/x/media"));
+    let d = load(&[]).unwrap();
+    assert_eq!(d.api.media.max_file_size, 52_428_800);
+    assert_eq!(d.api.media.upload_rate_limit, Some(50));
+    assert!(load(&[("AGENTD_FILE_RATE_LIMIT", "lots")]).is_err());
+}

@@ -12,10 +12,9 @@ pub mod state;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use actix_governor::Governor;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Condition, NormalizePath, TrailingSlash, from_fn};
+use actix_web::middleware::{NormalizePath, TrailingSlash, from_fn};
 use actix_web::{App, Error, HttpServer, web};
 
 pub use error::{ApiError, Envelope};
@@ -46,8 +45,6 @@ pub fn create_app(
     >,
 > {
     let max_payload = state.settings().max_payload;
-    let limiter = state.rate_limit().enabled();
-    let governor = Governor::new(state.rate_limit().config());
     App::new()
         .app_data(web::Data::new(state))
         .app_data(error::json_config(max_payload))
@@ -55,9 +52,9 @@ pub fn create_app(
         .app_data(error::query_config())
         .service(web::resource("/healthz").route(web::get().to(health::get_healthz)))
         .service(web::resource("/health").route(web::get().to(health::get_health)))
+        .configure(routes::media::configure_static)
         .service(
-            // Two scopes: governor needs an inner service with an `Unpin` future, which the
-            // scope router has and `from_fn` middleware does not.
+            // Two scopes: the rate limit answers unmatched paths too (the outer default).
             web::scope("/api")
                 .service(
                     web::scope("")
@@ -68,11 +65,7 @@ pub fn create_app(
                         .wrap(from_fn(auth::require_api_key)),
                 )
                 .default_service(web::to(fallback::api_not_found))
-                .wrap(Condition::new(limiter, governor))
-                .wrap(Condition::new(
-                    limiter,
-                    from_fn(rate_limit::rate_limit_headers),
-                )),
+                .wrap(from_fn(rate_limit::limit_api)),
         )
         .default_service(web::to(fallback::not_found))
         .wrap(from_fn(cors::cors))

@@ -4,6 +4,8 @@
 //! typed values and the small parsers the loader shares, so the HTTP crate never reads the
 //! process environment itself and tests can build any combination directly.
 
+pub use agentd_media::MediaSettings;
+
 use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -228,6 +230,8 @@ pub struct ApiSettings {
     pub rate_limit_window: Duration,
     /// Peers whose `X-Forwarded-For` is believed when keying the rate limiter.
     pub trusted_proxies: Vec<IpNet>,
+    /// Upload storage, the file size limit and the upload rate limits.
+    pub media: MediaSettings,
 }
 
 impl Default for ApiSettings {
@@ -241,6 +245,7 @@ impl Default for ApiSettings {
             api_rate_limit: None,
             rate_limit_window: DEFAULT_RATE_LIMIT_WINDOW,
             trusted_proxies: Vec::new(),
+            media: MediaSettings::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod fallback;
 pub mod health;
+pub mod media;
 pub mod server;
 pub mod system;
 
@@ -22,6 +23,8 @@ where
 
 /// Mounts every `/api` sub-router (spec 2.2, step 7); later issues add theirs here.
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
+    // First: its exact upload resources must precede the `/messaging` scope.
+    media::configure_api(cfg);
     cfg.service(
         web::scope("/server")
             .service(get("/ping", server::get_ping))

@@ -14,6 +14,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: awc::Client,
     pub agents: AgentRegistry,
+    pub db: Db,
+    pub media_root: std::path::PathBuf,
     handle: ServerHandle,
     _dir: tempfile::TempDir,
 }
@@ -32,8 +34,10 @@ impl Reply {
     }
 }
 
-pub async fn spawn_app(settings: ApiSettings) -> TestApp {
+pub async fn spawn_app(mut settings: ApiSettings) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
+    let media_root = dir.path().join("media");
+    settings.media.root = media_root.clone();
     let db = Db::connect(&DbConfig {
         postgres_url: None,
         sqlite_path: dir.path().join("agentd.db"),
@@ -46,7 +50,7 @@ pub async fn spawn_app(settings: ApiSettings) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(
         settings,
-        db,
+        db.clone(),
         agents.clone(),
         std::sync::Arc::new(agentd_bus::LocalBus::default()),
     );
@@ -57,6 +61,8 @@ pub async fn spawn_app(settings: ApiSettings) -> TestApp {
         addr,
         client: awc::Client::builder().disable_redirects().finish(),
         agents,
+        db,
+        media_root,
         handle,
         _dir: dir,
     }
