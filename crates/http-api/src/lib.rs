@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod middleware;
+pub mod realtime;
 pub mod routes;
 pub mod settings;
 pub mod state;
@@ -48,6 +49,7 @@ pub fn create_app(
     let max_payload = state.settings().max_payload;
     let limiter = state.rate_limit().enabled();
     let governor = Governor::new(state.rate_limit().config());
+    let io = state.realtime().io().clone();
     App::new()
         .app_data(web::Data::new(state))
         .app_data(error::json_config(max_payload))
@@ -55,6 +57,8 @@ pub fn create_app(
         .app_data(error::query_config())
         .service(web::resource("/healthz").route(web::get().to(health::get_healthz)))
         .service(web::resource("/health").route(web::get().to(health::get_health)))
+        // Socket.IO sits outside `/api`: its own key check (spec 5.3), no REST rate limit.
+        .configure(|cfg| agentd_socketio::configure(cfg, io))
         .service(
             // Two scopes: governor needs an inner service with an `Unpin` future, which the
             // scope router has and `from_fn` middleware does not.
@@ -94,6 +98,7 @@ pub fn serve(
     shutdown_timeout: Duration,
 ) -> std::io::Result<Server> {
     state.rate_limit().spawn_cleanup();
+    state.realtime().start();
     let server = HttpServer::new(move || create_app(state.clone()))
         .shutdown_timeout(shutdown_timeout.as_secs())
         .disable_signals()
