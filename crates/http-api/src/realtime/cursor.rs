@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use agentd_socketio::Socket;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -58,24 +57,30 @@ impl SocketState {
     }
 
     /// Emits one history message if the client does not have it yet.
-    pub(crate) fn replay_one(&self, socket: &Socket, channel: Uuid, seq: i64, payload: &Value) {
+    pub(crate) fn replay_one(
+        &self,
+        emit: impl FnOnce(&Value),
+        channel: Uuid,
+        seq: i64,
+        payload: &Value,
+    ) {
         let mut channels = self.lock();
         let cursor = channels.entry(channel).or_default();
         if seq > cursor.delivered {
-            let _ = socket.emit("messageBroadcast", payload);
+            emit(payload);
             cursor.delivered = seq;
         }
     }
 
     /// Ends a replay: flushes held-back live messages in `seq` order, skipping duplicates.
-    pub(crate) fn finish_replay(&self, socket: &Socket, channel: Uuid) {
+    pub(crate) fn finish_replay(&self, mut emit: impl FnMut(&Value), channel: Uuid) {
         let mut channels = self.lock();
         let cursor = channels.entry(channel).or_default();
         let mut pending = cursor.pending.take().unwrap_or_default();
         pending.sort_by_key(|(seq, _)| *seq);
         for (seq, payload) in pending {
             if seq > cursor.delivered {
-                let _ = socket.emit("messageBroadcast", &payload);
+                emit(&payload);
                 cursor.delivered = seq;
             }
         }
@@ -86,7 +91,7 @@ impl SocketState {
     /// which got it directly with its `clientMessageId`.
     pub(crate) fn deliver(
         &self,
-        socket: &Socket,
+        emit: impl FnOnce(&Value),
         channel: Uuid,
         seq: i64,
         payload: &Value,
@@ -105,7 +110,39 @@ impl SocketState {
         }
         cursor.delivered = seq;
         if !is_sender {
-            let _ = socket.emit("messageBroadcast", payload);
+            emit(payload);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::cell::RefCell;
+
+    #[test]
+    fn resume_merges_history_and_live_without_gap_or_duplicate() {
+        let state = SocketState::new(false);
+        let ch = Uuid::new_v4();
+        let out = RefCell::new(Vec::new());
+        let emit = |v: &Value| out.borrow_mut().push(v["seq"].as_i64().unwrap_or(-1));
+        let msg = |seq: i64| json!({ "seq": seq });
+        state.begin_replay(ch, 10);
+        // Live messages arrive while history is read: held back (12 twice, as after a
+        // relay gap-fill), and the sender's own message is never re-sent.
+        state.deliver(emit, ch, 13, &msg(13), false);
+        state.deliver(emit, ch, 12, &msg(12), false);
+        state.deliver(emit, ch, 14, &msg(14), true);
+        for seq in [9, 11, 12] {
+            state.replay_one(emit, ch, seq, &msg(seq));
+        }
+        assert_eq!(*out.borrow(), vec![11, 12]);
+        state.finish_replay(emit, ch);
+        assert_eq!(*out.borrow(), vec![11, 12, 13]);
+        state.deliver(emit, ch, 13, &msg(13), false);
+        state.deliver(emit, ch, 14, &msg(14), true);
+        state.deliver(emit, ch, 15, &msg(15), false);
+        assert_eq!(*out.borrow(), vec![11, 12, 13, 15]);
     }
 }

@@ -65,7 +65,7 @@ pub(crate) async fn handle(core: &Core, socket: &Socket, payload: &Value) {
             if let Err(e) = replay(core, socket, channel_id, after).await {
                 tracing::warn!(channel.id = %channel_id, error = %e, "resume replay failed");
             }
-            state.finish_replay(socket, channel_id);
+            state.finish_replay(|v| emit_broadcast(socket, v), channel_id);
         }
         None => {
             state.join(channel_id);
@@ -112,7 +112,7 @@ async fn replay(
         for m in &page {
             let is_agent = core.agents.is_running(m.author_id);
             state.replay_one(
-                socket,
+                |v| emit_broadcast(socket, v),
                 channel,
                 m.seq,
                 &message_broadcast(m, server_id, is_agent),
@@ -122,4 +122,9 @@ async fn replay(
         }
     }
     Ok(())
+}
+
+/// Emits one `messageBroadcast`; a closed or slow socket is handled by the protocol layer.
+pub(crate) fn emit_broadcast(socket: &Socket, payload: &Value) {
+    let _ = socket.emit("messageBroadcast", payload);
 }

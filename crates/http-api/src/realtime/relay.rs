@@ -227,7 +227,13 @@ impl Relay {
         for socket in self.room(m.channel_id) {
             let is_sender = sender_socket == Some(socket.id());
             match app::state(&socket) {
-                Some(state) => state.deliver(&socket, m.channel_id, m.seq, &payload, is_sender),
+                Some(state) => state.deliver(
+                    |v| super::join::emit_broadcast(&socket, v),
+                    m.channel_id,
+                    m.seq,
+                    &payload,
+                    is_sender,
+                ),
                 None if !is_sender => {
                     let _ = socket.emit("messageBroadcast", &payload);
                 }

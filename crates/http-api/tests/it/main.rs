@@ -12,4 +12,5 @@ mod headers;
 mod helpers;
 mod limits;
 mod rate_limit;
+mod realtime;
 mod routes;
