@@ -54,6 +54,7 @@ pub(crate) async fn handle(core: &Core, socket: &Socket, payload: &Value) {
     {
         *slot = Some(agent_id);
     }
+    core.track_channel(channel_id).await;
     let last_seq = payload
         .get("lastSeq")
         .and_then(Value::as_i64)

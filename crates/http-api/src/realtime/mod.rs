@@ -41,6 +41,9 @@ pub(crate) struct Core {
     pub(crate) logs: LogBuffer,
     /// channel id → message server id; channels never move between servers.
     servers: Mutex<HashMap<Uuid, Uuid>>,
+    /// Highest `seq` the relay has handled per channel: seeded on join from storage, so a
+    /// gap (out-of-order publish or bus lag) is always read back from storage.
+    relayed: Mutex<HashMap<Uuid, i64>>,
     /// Sockets subscribed to the log stream, with their filters.
     pub(crate) log_subscribers: Mutex<HashMap<String, (Socket, LogFilters)>>,
 }
@@ -66,6 +69,27 @@ impl Core {
 
     pub(crate) fn forget_server(&self, channel_id: Uuid) {
         self.lock_servers().remove(&channel_id);
+    }
+
+    /// The relay's per-channel position (see the field).
+    pub(crate) fn relayed(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, i64>> {
+        self.relayed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Called when a socket joins: from now on the relay knows where the channel stands
+    /// even before it sees an event for it.
+    pub(crate) async fn track_channel(&self, channel_id: Uuid) {
+        if self.relayed().contains_key(&channel_id) {
+            return;
+        }
+        let last_seq = match self.db.get_channel(channel_id).await {
+            Ok(channel) => {
+                self.remember_server(channel_id, channel.message_server_id);
+                channel.last_seq
+            }
+            Err(_) => 0,
+        };
+        self.relayed().entry(channel_id).or_insert(last_seq);
     }
 
     fn lock_servers(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Uuid>> {
@@ -104,6 +128,7 @@ impl Realtime {
             bus,
             logs: LogBuffer::global().clone(),
             servers: Mutex::new(HashMap::new()),
+            relayed: Mutex::new(HashMap::new()),
             log_subscribers: Mutex::new(HashMap::new()),
         });
         let io = SocketIoServer::new(ServerOptions::default(), app::AgentdApp::new(core.clone()));

@@ -4,7 +4,6 @@
 //! is read from storage, a `seq` gap (out-of-order publishes, or a lag notice) is filled
 //! by reading the range from storage, and a `seq` already relayed is skipped.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use agentd_bus::{BusEvent, Received};
@@ -23,18 +22,12 @@ const GAP_PAGE: i64 = 500;
 struct Relay {
     core: Arc<Core>,
     io: SocketIoServer,
-    /// Highest `seq` relayed per channel seen so far.
-    last: HashMap<Uuid, i64>,
 }
 
 /// Runs until the bus closes.
 pub(crate) async fn run(core: Arc<Core>, io: SocketIoServer) {
     let mut sub = core.bus.subscribe();
-    let mut relay = Relay {
-        core,
-        io,
-        last: HashMap::new(),
-    };
+    let mut relay = Relay { core, io };
     loop {
         match sub.recv().await {
             Received::Event(event) => relay.on_event(event).await,
@@ -86,7 +79,7 @@ impl Relay {
                 deleted: true,
             } => {
                 self.core.forget_server(channel_id);
-                self.last.remove(&channel_id);
+                self.core.relayed().remove(&channel_id);
                 self.emit(
                     channel_id,
                     "channelDeleted",
@@ -150,12 +143,15 @@ impl Relay {
     }
 
     async fn new_message(&mut self, channel: Uuid, seq: i64, id: Uuid) -> Result<(), StorageError> {
-        let last = self.last.get(&channel).copied();
+        let last = self.core.relayed().get(&channel).copied();
         if last.is_some_and(|l| seq <= l) {
             return Ok(());
         }
         if self.room(channel).is_empty() {
-            self.last.insert(channel, seq);
+            // Nobody here listens: only keep the position of channels already tracked.
+            if let Some(l) = self.core.relayed().get_mut(&channel) {
+                *l = seq;
+            }
             return Ok(());
         }
         match last {
@@ -201,7 +197,8 @@ impl Relay {
 
     /// After a lag notice: every channel with sockets here is read forward from storage.
     async fn recover_all(&mut self) {
-        let channels: Vec<(Uuid, i64)> = self.last.iter().map(|(c, l)| (*c, *l)).collect();
+        let channels: Vec<(Uuid, i64)> =
+            self.core.relayed().iter().map(|(c, l)| (*c, *l)).collect();
         for (channel, last) in channels {
             if self.room(channel).is_empty() {
                 continue;
@@ -215,7 +212,7 @@ impl Relay {
     /// Sends one message to the room through each socket's cursor; the sender's own socket
     /// (named in the metadata by the socket path) already has it.
     async fn deliver(&mut self, m: &Message) {
-        self.last.insert(m.channel_id, m.seq);
+        self.core.relayed().insert(m.channel_id, m.seq);
         let is_agent = self.core.agents.is_running(m.author_id);
         let server_id = self.core.server_of(m.channel_id).await;
         let payload = message_broadcast(m, server_id, is_agent);

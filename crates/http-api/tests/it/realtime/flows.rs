@@ -193,6 +193,54 @@ async fn resume_while_messages_keep_arriving() {
     server.stop().await;
 }
 
+/// A relay that falls behind the bus (tiny capacity, burst of writes) recovers the
+/// missed messages from storage: the client still gets every one, in order.
+#[actix_web::test]
+async fn relay_recovers_from_bus_lag_through_storage() {
+    if !node_available("relay_recovers_from_bus_lag_through_storage") {
+        return;
+    }
+    let server = RtServer::start_with_bus(ApiSettings::default(), TestDb::sqlite().await, 4).await;
+    let mut ids = Ids::new();
+    ids.channel = server.channel(&[ids.e2]).await;
+    let total = 300;
+    let (db, bus, channel, author) = (
+        server.db.db().clone(),
+        server.bus.clone(),
+        ids.channel,
+        ids.e2,
+    );
+    let (url, mut config) = (server.url.clone(), ids.config());
+    config["total"] = json!(total);
+    let io = server.state.realtime().io().clone();
+    let writer = actix_web::rt::spawn(async move {
+        // Wait for the client to join (the channel's room fills), then burst.
+        while io.to(channel).sockets().is_empty() {
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let mut messages = Vec::new();
+        for i in 0..total {
+            let m = db
+                .create_message(&NewMessage::text(channel, author, format!("m{i}")))
+                .await
+                .unwrap()
+                .message;
+            messages.push(m);
+        }
+        for m in messages {
+            bus.publish(BusEvent::NewMessage {
+                channel_id: channel,
+                seq: m.seq,
+                message_id: m.id,
+                author_id: author,
+            });
+        }
+    });
+    run_node("live_only", &url, "websocket", config).await;
+    writer.await.unwrap();
+    server.stop().await;
+}
+
 async fn bad_handshake(settings: ApiSettings, transports: &str) {
     let key = settings.auth_token.is_some();
     let server = RtServer::start(settings, TestDb::sqlite().await).await;

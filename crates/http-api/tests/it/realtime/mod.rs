@@ -31,17 +31,24 @@ pub struct RtServer {
     pub db: TestDb,
     pub bus: Arc<LocalBus>,
     pub agents: AgentRegistry,
+    pub state: AppState,
     handle: ServerHandle,
 }
 
 impl RtServer {
     pub async fn start(settings: ApiSettings, db: TestDb) -> RtServer {
+        RtServer::start_with_bus(settings, db, 4096).await
+    }
+
+    /// A server whose bus lets a subscriber fall only `capacity` events behind.
+    pub async fn start_with_bus(settings: ApiSettings, db: TestDb, capacity: usize) -> RtServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let bus = Arc::new(LocalBus::default());
+        let bus = Arc::new(LocalBus::new(capacity));
         let agents = AgentRegistry::new();
         let state = AppState::new(settings, db.db().clone(), agents.clone(), bus.clone());
-        let server = agentd_http_api::serve(listener, state, Duration::from_secs(1)).unwrap();
+        let server =
+            agentd_http_api::serve(listener, state.clone(), Duration::from_secs(1)).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
         RtServer {
@@ -49,6 +56,7 @@ impl RtServer {
             db,
             bus,
             agents,
+            state,
             handle,
         }
     }
