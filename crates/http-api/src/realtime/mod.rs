@@ -89,7 +89,13 @@ impl Core {
             }
             Err(_) => 0,
         };
-        self.relayed().entry(channel_id).or_insert(last_seq);
+        let mut relayed = self.relayed();
+        // Bounded against clients joining endless random ids; a forgotten channel is
+        // tracked again from its next event.
+        if relayed.len() > 100_000 {
+            relayed.clear();
+        }
+        relayed.entry(channel_id).or_insert(last_seq);
     }
 
     fn lock_servers(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Uuid>> {

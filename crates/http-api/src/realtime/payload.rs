@@ -18,6 +18,10 @@ pub(crate) fn message_broadcast(m: &Message, server_id: Option<Uuid>, is_agent: 
     let sender_name = meta_str("user_display_name")
         .or_else(|| meta_str("agentName"))
         .or_else(|| meta_str("author_display_name"))
+        .or_else(|| {
+            raw.and_then(|o| o.get("author_display_name"))
+                .and_then(Value::as_str)
+        })
         .filter(|s| !s.is_empty())
         .unwrap_or(default_name);
     let server_id =

@@ -224,6 +224,25 @@ const scenarios = {
     got.forEach((seq, i) => assert.equal(seq, i + 1, `seq at ${i}`));
   },
 
+  // The server (as REST handlers and runtimes would) publishes channel events on the bus.
+  async events() {
+    const a = await connected(connect({ entityId: cfg.e1, ...key }));
+    await join(a, { channelId: cfg.channel });
+    const m = await seen(a, "messageBroadcast");
+    assert.equal(m.senderName, "Rest User");
+    assert.equal(m.source, "eliza_gui");
+    const ch = cfg.channel;
+    assert.deepEqual(await seen(a, "messageDeleted"), { messageId: m.id, channelId: ch, roomId: ch });
+    const upd = await seen(a, "channelUpdated");
+    assert.equal(upd.updates.id, ch);
+    assert.equal(upd.updates.messageServerId, cfg.server);
+    const serr = await seen(a, "messageStreamError");
+    assert.equal(serr.code, "MODEL_TIMEOUT");
+    assert.equal((await seen(a, "messageError")).code, "MODEL_TIMEOUT");
+    assert.deepEqual(await seen(a, "channelCleared"), { channelId: ch, roomId: ch });
+    assert.deepEqual(await seen(a, "channelDeleted"), { channelId: ch, roomId: ch });
+  },
+
   async bad_handshake() {
     assert.equal(await refused(connect({ entityId: "not-a-uuid", ...key })), "Valid entityId required");
     assert.equal(await refused(connect(undefined)), cfg.apiKey ? "Invalid or missing API Key" : "Valid entityId required");

@@ -241,6 +241,66 @@ async fn relay_recovers_from_bus_lag_through_storage() {
     server.stop().await;
 }
 
+#[actix_web::test]
+async fn bus_events_reach_the_channel_room() {
+    if !node_available("bus_events_reach_the_channel_room") {
+        return;
+    }
+    let server = RtServer::start(ApiSettings::default(), TestDb::sqlite().await).await;
+    let mut ids = Ids::new();
+    ids.channel = server.channel(&[ids.e2]).await;
+    let (db, bus, channel, author) = (
+        server.db.db().clone(),
+        server.bus.clone(),
+        ids.channel,
+        ids.e2,
+    );
+    let io = server.state.realtime().io().clone();
+    let publisher = actix_web::rt::spawn(async move {
+        while io.to(channel).sockets().is_empty() {
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let m = db
+            .create_message(&NewMessage {
+                source_type: Some("eliza_gui".into()),
+                metadata: Some(json!({"user_display_name": "Rest User"})),
+                ..NewMessage::text(channel, author, "from rest")
+            })
+            .await
+            .unwrap()
+            .message;
+        bus.publish(BusEvent::NewMessage {
+            channel_id: channel,
+            seq: m.seq,
+            message_id: m.id,
+            author_id: author,
+        });
+        bus.publish(BusEvent::MessageDeleted {
+            channel_id: channel,
+            message_id: m.id,
+        });
+        bus.publish(BusEvent::ChannelChanged {
+            channel_id: channel,
+            deleted: false,
+        });
+        bus.publish(BusEvent::MessageStreamError {
+            channel_id: channel,
+            message_id: m.id,
+            code: "MODEL_TIMEOUT".into(),
+        });
+        bus.publish(BusEvent::ChannelCleared {
+            channel_id: channel,
+        });
+        bus.publish(BusEvent::ChannelChanged {
+            channel_id: channel,
+            deleted: true,
+        });
+    });
+    run_node("events", &server.url, "default", ids.config()).await;
+    publisher.await.unwrap();
+    server.stop().await;
+}
+
 async fn bad_handshake(settings: ApiSettings, transports: &str) {
     let key = settings.auth_token.is_some();
     let server = RtServer::start(settings, TestDb::sqlite().await).await;
