@@ -5,6 +5,7 @@
 //! Without node or npm the tests print a loud SKIPPED line, and fail when `CI` is set.
 
 mod flows;
+mod http;
 mod logs;
 
 use std::io::Write;
