@@ -341,3 +341,35 @@ async fn auth_on_requires_membership_and_ignores_claimed_sender() {
     run_node("auth_rules", &server.url, "default", config).await;
     server.stop().await;
 }
+
+/// The fan-out benchmark of issue 5 against an in-process server (numbers from a debug
+/// build are pessimistic; see docs/REALTIME.md). Run with
+/// `FANOUT_CLIENTS=1000 cargo nextest run -p agentd-http-api --run-ignored only fanout --no-capture`.
+#[actix_web::test]
+#[ignore = "benchmark, not a test"]
+async fn fanout_benchmark() {
+    if !node_available("fanout_benchmark") {
+        return;
+    }
+    let server = RtServer::start(ApiSettings::default(), TestDb::sqlite().await).await;
+    let clients = std::env::var("FANOUT_CLIENTS").unwrap_or_else(|_| "100".into());
+    let messages = std::env::var("FANOUT_MESSAGES").unwrap_or_else(|_| "50".into());
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    let url = server.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .args(["fanout.mjs", &url, &clients, &messages])
+            .current_dir(dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    println!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success());
+    server.stop().await;
+}
