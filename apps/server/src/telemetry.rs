@@ -4,6 +4,8 @@
 use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::settings::LogFormat;
 
@@ -16,13 +18,23 @@ pub fn init(format: Option<LogFormat>) {
         LogFormat::Json
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // The UI's log viewer and `log_stream` read this buffer (issue 5).
+    let logs = agentd_http_api::realtime::logs::LogLayer::global();
+    if let Some(n) = std::env::var("AGENTD_LOG_BUFFER_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        agentd_http_api::realtime::logs::LogBuffer::global().set_capacity(n);
+    }
     let _already_set = match format {
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
             .with_current_span(true)
             .with_span_list(false)
+            .finish()
+            .with(logs)
             .try_init(),
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Text => builder.finish().with(logs).try_init(),
     };
 }

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod middleware;
+pub mod realtime;
 pub mod routes;
 pub mod settings;
 pub mod state;
@@ -45,6 +46,7 @@ pub fn create_app(
     >,
 > {
     let max_payload = state.settings().max_payload;
+    let io = state.realtime().io().clone();
     App::new()
         .app_data(web::Data::new(state))
         .app_data(error::json_config(max_payload))
@@ -53,6 +55,8 @@ pub fn create_app(
         .service(web::resource("/healthz").route(web::get().to(health::get_healthz)))
         .service(web::resource("/health").route(web::get().to(health::get_health)))
         .configure(routes::media::configure_static)
+        // Socket.IO sits outside `/api`: its own key check (spec 5.3), no REST rate limit.
+        .configure(|cfg| agentd_socketio::configure(cfg, io))
         .service(
             // Two scopes: the rate limit answers unmatched paths too (the outer default).
             web::scope("/api")
@@ -87,6 +91,7 @@ pub fn serve(
     shutdown_timeout: Duration,
 ) -> std::io::Result<Server> {
     state.rate_limit().spawn_cleanup();
+    state.realtime().start();
     let server = HttpServer::new(move || create_app(state.clone()))
         .shutdown_timeout(shutdown_timeout.as_secs())
         .disable_signals()

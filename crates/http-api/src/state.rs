@@ -8,6 +8,7 @@ use agentd_runtime::AgentRegistry;
 use agentd_storage::Db;
 
 use crate::middleware::rate_limit::ApiRateLimit;
+use crate::realtime::Realtime;
 use crate::settings::ApiSettings;
 
 /// Settings, database, running agents, the bus and the rate limiter, behind one `Arc`.
@@ -26,12 +27,14 @@ struct Inner {
     bus: Arc<dyn Bus>,
     started_at: Instant,
     rate_limit: ApiRateLimit,
+    realtime: Realtime,
 }
 
 impl AppState {
     /// Builds the state; the rate limiter is created here, once.
     pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
         let rate_limit = ApiRateLimit::new(&settings);
+        let realtime = Realtime::new(settings.clone(), db.clone(), agents.clone(), bus.clone());
         AppState {
             inner: Arc::new(Inner {
                 settings,
@@ -40,6 +43,7 @@ impl AppState {
                 bus,
                 started_at: Instant::now(),
                 rate_limit,
+                realtime,
             }),
         }
     }
@@ -72,5 +76,10 @@ impl AppState {
     /// The API rate limiter, shared by all workers.
     pub fn rate_limit(&self) -> &ApiRateLimit {
         &self.inner.rate_limit
+    }
+
+    /// Socket.IO and log streaming (issue 5), shared by all workers like the rate limiter.
+    pub fn realtime(&self) -> &Realtime {
+        &self.inner.realtime
     }
 }

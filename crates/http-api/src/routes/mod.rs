@@ -31,6 +31,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
             .service(get("/hello", server::get_hello))
             .service(get("/status", server::get_status))
             .service(get("/health", server::get_health))
+            .service(crate::realtime::logs::routes::logs_resource())
             .default_service(web::to(fallback::api_not_found)),
     )
     .service(

@@ -13,4 +13,5 @@ mod helpers;
 mod limits;
 mod media;
 mod rate_limit;
+mod realtime;
 mod routes;

@@ -1,0 +1,131 @@
+//! ROOM_JOINING (spec 5.5 type 1), with membership when auth is on and resume by `lastSeq`.
+
+use agentd_core::ids::parse_uuid;
+use agentd_socketio::Socket;
+use agentd_storage::{ChannelStore, MessagePage, MessageStore, StorageError};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::payload::{error, message_broadcast};
+use super::{Core, app};
+
+/// Most messages a resume replays; older gaps are for the REST history API.
+pub(crate) const MAX_REPLAY: usize = 10_000;
+/// Page size of the history reads of a resume.
+const REPLAY_PAGE: i64 = 500;
+
+/// Spec 5.5 wording of a refused join.
+const DENIED: &str = "Access denied: You don't have permission to join this channel";
+
+fn uuid_field(payload: &Value, key: &str) -> Option<Uuid> {
+    payload
+        .get(key)
+        .and_then(Value::as_str)
+        .and_then(parse_uuid)
+}
+
+/// Handles a join: validates, checks membership, joins the room, replays what the client
+/// missed since `lastSeq`, then confirms with `channel_joined` and `room_joined`.
+pub(crate) async fn handle(core: &Core, socket: &Socket, payload: &Value) {
+    let channel_id = uuid_field(payload, "channelId").or_else(|| uuid_field(payload, "roomId"));
+    let Some(channel_id) = channel_id else {
+        let _ = socket.emit("messageError", &error("channelId is required for joining."));
+        return;
+    };
+    let Some(state) = app::state(socket) else {
+        return;
+    };
+    if core.auth_on() {
+        let member = match (
+            socket.entity_id(),
+            core.db.list_channel_participants(channel_id).await,
+        ) {
+            (Some(entity), Ok(ids)) => ids.contains(&entity),
+            _ => false,
+        };
+        if !member {
+            let _ = socket.emit("messageError", &error(DENIED));
+            return;
+        }
+    }
+    let agent_id = uuid_field(payload, "agentId");
+    if let Some(agent_id) = agent_id
+        && let Ok(mut slot) = state.agent_id.lock()
+    {
+        *slot = Some(agent_id);
+    }
+    core.track_channel(channel_id).await;
+    let last_seq = payload
+        .get("lastSeq")
+        .and_then(Value::as_i64)
+        .filter(|s| *s >= 0);
+    match last_seq {
+        Some(after) => {
+            state.begin_replay(channel_id, after);
+            socket.join(channel_id);
+            if let Err(e) = replay(core, socket, channel_id, after).await {
+                tracing::warn!(channel.id = %channel_id, error = %e, "resume replay failed");
+            }
+            state.finish_replay(|v| emit_broadcast(socket, v), channel_id);
+        }
+        None => {
+            state.join(channel_id);
+            socket.join(channel_id);
+        }
+    }
+    let mut reply = json!({
+        "message": format!("Socket {} successfully joined channel {channel_id}.", socket.id()),
+        "channelId": channel_id,
+        "roomId": channel_id,
+    });
+    if let (Some(agent_id), Some(o)) = (agent_id, reply.as_object_mut()) {
+        o.insert("agentId".into(), json!(agent_id));
+    }
+    let _ = socket.emit("channel_joined", &reply);
+    let _ = socket.emit("room_joined", &reply);
+}
+
+/// Emits the stored messages after `after`, oldest first, through the socket's cursor.
+async fn replay(
+    core: &Core,
+    socket: &Socket,
+    channel: Uuid,
+    after: i64,
+) -> Result<(), StorageError> {
+    let Some(state) = app::state(socket) else {
+        return Ok(());
+    };
+    let server_id = core.server_of(channel).await;
+    let mut cursor = after;
+    let mut sent = 0usize;
+    while sent < MAX_REPLAY {
+        let mut page = core
+            .db
+            .list_messages(&MessagePage {
+                after_seq: Some(cursor),
+                ..MessagePage::latest(channel, REPLAY_PAGE)
+            })
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        page.sort_by_key(|m| m.seq);
+        for m in &page {
+            let is_agent = core.agents.is_running(m.author_id);
+            state.replay_one(
+                |v| emit_broadcast(socket, v),
+                channel,
+                m.seq,
+                &message_broadcast(m, server_id, is_agent),
+            );
+            cursor = cursor.max(m.seq);
+            sent += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Emits one `messageBroadcast`; a closed or slow socket is handled by the protocol layer.
+pub(crate) fn emit_broadcast(socket: &Socket, payload: &Value) {
+    let _ = socket.emit("messageBroadcast", payload);
+}

@@ -1,0 +1,66 @@
+//! Server logs for the UI: a tracing layer fills a bounded ring buffer of structured
+//! records, which `GET /api/server/logs` reads and `log_stream` pushes (spec 3.10, 5.5, 5.6).
+//!
+//! Each tracing event becomes exactly one record (1.7.2 stored every line twice, spec 12
+//! functional 21), with the pino level numbers the UI expects and the agent fields when
+//! the event carries them (`agent.id`/`agent_id`/`agentId`, `agent.name`/`agentName`).
+
+mod buffer;
+mod layer;
+pub mod routes;
+pub(crate) mod stream;
+
+pub use buffer::{DEFAULT_LOG_CAPACITY, LogBuffer, LogRecord};
+pub use layer::LogLayer;
+
+use serde::{Deserialize, Serialize};
+
+/// Level names the UI offers, in the order `/api/server/logs` lists them.
+pub const LEVEL_NAMES: [&str; 9] = [
+    "fatal", "error", "warn", "info", "log", "progress", "success", "debug", "trace",
+];
+
+/// The pino number of a level name; unknown names give 70 (above everything), as 1.7.2.
+pub fn level_number(name: &str) -> u8 {
+    match name.to_ascii_lowercase().as_str() {
+        "fatal" => 60,
+        "error" => 50,
+        "warn" => 40,
+        "info" => 30,
+        "log" => 29,
+        "progress" => 28,
+        "success" => 27,
+        "debug" => 20,
+        "trace" => 10,
+        _ => 70,
+    }
+}
+
+/// What a log-stream subscriber wants to see (spec 5.5 `update_log_filters`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogFilters {
+    /// An exact agent name, or `"all"`.
+    pub agent_name: String,
+    /// A level name (records at or above it pass), or `"all"`.
+    pub level: String,
+}
+
+impl Default for LogFilters {
+    fn default() -> Self {
+        LogFilters {
+            agent_name: "all".to_owned(),
+            level: "all".to_owned(),
+        }
+    }
+}
+
+impl LogFilters {
+    /// Whether a record passes, with the 1.7 stream rules (level is a minimum).
+    pub fn matches(&self, record: &LogRecord) -> bool {
+        let name_ok = self.agent_name == "all"
+            || record.agent_name.as_deref() == Some(self.agent_name.as_str());
+        let level_ok = self.level == "all" || record.level >= level_number(&self.level);
+        name_ok && level_ok
+    }
+}
