@@ -363,6 +363,7 @@ impl Raw {
             max_payload,
             rate_limit_window: DEFAULT_RATE_LIMIT_WINDOW,
             trusted_proxies,
+            characters_dir: Some(data_dir.join("characters")),
         };
         Ok(Settings {
             host,

@@ -228,6 +228,9 @@ pub struct ApiSettings {
     pub rate_limit_window: Duration,
     /// Peers whose `X-Forwarded-For` is believed when keying the rate limiter.
     pub trusted_proxies: Vec<IpNet>,
+    /// The only directory `POST /api/agents {characterPath}` reads from; `None` refuses
+    /// `characterPath` (spec 12, security 4: no arbitrary paths, no URLs).
+    pub characters_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ApiSettings {
@@ -241,6 +244,7 @@ impl Default for ApiSettings {
             api_rate_limit: None,
             rate_limit_window: DEFAULT_RATE_LIMIT_WINDOW,
             trusted_proxies: Vec::new(),
+            characters_dir: None,
         }
     }
 }

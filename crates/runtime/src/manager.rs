@@ -47,7 +47,7 @@ struct Inner {
     bus: Arc<dyn Bus>,
     registry: AgentRegistry,
     config: RuntimeConfig,
-    spawner: tokio::runtime::Handle,
+    spawner: Option<tokio::runtime::Handle>,
     running: Mutex<HashMap<Uuid, Running>>,
 }
 
@@ -58,8 +58,9 @@ pub struct AgentManager {
 }
 
 impl AgentManager {
-    /// A manager with no agent running. Must be created inside a tokio runtime: runtimes
-    /// are spawned on that runtime, whichever thread later asks for a start.
+    /// A manager with no agent running. Created inside a tokio runtime, it spawns agents on
+    /// that runtime whichever thread later asks for a start (an actix worker's runtime ends
+    /// with the worker); created outside one, on the runtime of the caller of `start`.
     pub fn new(db: Db, bus: Arc<dyn Bus>, registry: AgentRegistry, config: RuntimeConfig) -> Self {
         AgentManager {
             inner: Arc::new(Inner {
@@ -67,7 +68,7 @@ impl AgentManager {
                 bus,
                 registry,
                 config,
-                spawner: tokio::runtime::Handle::current(),
+                spawner: tokio::runtime::Handle::try_current().ok(),
                 running: Mutex::new(HashMap::new()),
             }),
         }
@@ -109,7 +110,10 @@ impl AgentManager {
             provider,
             self.inner.config.clone(),
         );
-        let task = self.inner.spawner.spawn(runtime.run(stop_rx));
+        let task = match &self.inner.spawner {
+            Some(handle) => handle.spawn(runtime.run(stop_rx)),
+            None => tokio::spawn(runtime.run(stop_rx)),
+        };
         running.insert(id, Running { stop, task });
         self.inner.registry.mark_running(id);
         tracing::info!(agent.id = %id, agent.name = %agent.name, "agent started");

@@ -1,7 +1,9 @@
 //! Route handlers, one module per resource, and the `/api` route table.
 
+pub mod agents;
 pub mod fallback;
 pub mod health;
+pub mod memory;
 pub mod server;
 pub mod system;
 
@@ -23,6 +25,16 @@ where
 /// Mounts every `/api` sub-router (spec 2.2, step 7); later issues add theirs here.
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::scope("/agents")
+            .configure(agents::configure)
+            .default_service(web::to(fallback::api_not_found)),
+    )
+    .service(
+        web::scope("/memory")
+            .configure(memory::configure)
+            .default_service(web::to(fallback::api_not_found)),
+    )
+    .service(
         web::scope("/server")
             .service(get("/ping", server::get_ping))
             .service(get("/hello", server::get_hello))

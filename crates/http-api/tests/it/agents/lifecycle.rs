@@ -1,0 +1,193 @@
+//! Start, stop, worlds, panels and logs.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{assert_error, keys, spawn};
+
+#[actix_web::test]
+async fn start_and_stop_are_idempotent() {
+    let app = spawn().await;
+    let id = app.create("Ada").await;
+    let other = app.running("Bob").await;
+    for _ in 0..2 {
+        let r = app
+            .post(&format!("/api/agents/{id}/start"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.raw);
+        assert_eq!(
+            r.body["data"],
+            json!({"id": id, "name": "Ada", "status": "active"})
+        );
+    }
+    assert_eq!(
+        app.get(&format!("/api/agents/{id}")).await.body["data"]["enabled"],
+        true
+    );
+    let r = app.post(&format!("/api/agents/{id}/stop"), json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(r.body["data"], json!({"message": "Agent stopped"}));
+    assert_error(
+        &app.post(&format!("/api/agents/{id}/stop"), json!({})).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_eq!(
+        app.get(&format!("/api/agents/{id}")).await.body["data"]["enabled"],
+        false
+    );
+    assert!(app.state.agent_manager().is_running(other));
+    assert_error(
+        &app.post(&format!("/api/agents/{}/start", Uuid::new_v4()), json!({}))
+            .await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &app.post("/api/agents/bad/start", json!({})).await,
+        400,
+        "INVALID_ID",
+    );
+    assert_error(
+        &app.post("/api/agents/bad/stop", json!({})).await,
+        400,
+        "INVALID_ID",
+    );
+    let r = app.get("/api/agents/x/start").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.body["error"]["code"], 404);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn worlds_are_listed_created_and_updated() {
+    let app = spawn().await;
+    let r = app.get("/api/agents/worlds").await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(r.body["data"], json!({"worlds": []}));
+    let id = app.running("Ada").await;
+    let r = app
+        .post(
+            &format!("/api/agents/{id}/worlds"),
+            json!({"name": "W", "metadata": {"a": 1}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.raw);
+    let world = &r.body["data"]["world"];
+    assert_eq!(
+        keys(world),
+        ["agentId", "id", "messageServerId", "metadata", "name"]
+    );
+    let wid = world["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.get("/api/agents/worlds").await.body["data"]["worlds"][0]["id"],
+        wid
+    );
+    let r = app
+        .patch(
+            &format!("/api/agents/{id}/worlds/{wid}"),
+            json!({"name": "W2", "metadata": {"b": 2}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(r.body["data"]["world"]["name"], "W2");
+    assert_eq!(r.body["data"]["world"]["metadata"], json!({"a": 1, "b": 2}));
+    assert_error(
+        &app.post(&format!("/api/agents/{id}/worlds"), json!({}))
+            .await,
+        400,
+        "BAD_REQUEST",
+    );
+    assert_error(
+        &app.patch(
+            &format!("/api/agents/{id}/worlds/{}", Uuid::new_v4()),
+            json!({}),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &app.patch(&format!("/api/agents/{id}/worlds/x"), json!({}))
+            .await,
+        400,
+        "INVALID_ID",
+    );
+    let stopped = app.create("Bob").await;
+    assert_error(
+        &app.post(
+            &format!("/api/agents/{stopped}/worlds"),
+            json!({"name": "W"}),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    );
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn panels_and_logs() {
+    let app = spawn().await;
+    let id = app.running("Eliza").await;
+    let r = app.get(&format!("/api/agents/{id}/panels")).await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(r.body["data"], json!([]));
+    let stopped = app.create("Bob").await;
+    assert_error(
+        &app.get(&format!("/api/agents/{stopped}/panels")).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(&app.get("/api/agents/x/panels").await, 400, "INVALID_ID");
+
+    app.conversation(id, "hello").await;
+    let r = app.get(&format!("/api/agents/{id}/logs")).await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    let logs = r.body["data"].as_array().unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(
+        keys(&logs[0]),
+        ["body", "createdAt", "entityId", "id", "roomId", "type"]
+    );
+    assert_eq!(logs[0]["type"], "useModel");
+    assert!(logs[0]["createdAt"].as_str().unwrap().ends_with('Z'));
+    let log_id = logs[0]["id"].as_str().unwrap().to_owned();
+    for q in [
+        "type=run_event",
+        "excludeTypes=useModel",
+        "excludeTypes=text_large",
+        "offset=1",
+    ] {
+        let r = app.get(&format!("/api/agents/{id}/logs?{q}")).await;
+        assert_eq!(r.body["data"], json!([]), "{q}");
+    }
+    assert_error(
+        &app.get(&format!("/api/agents/{id}/logs?count=x")).await,
+        400,
+        "BAD_REQUEST",
+    );
+    assert_error(
+        &app.get(&format!("/api/agents/{id}/logs?roomId=x")).await,
+        400,
+        "INVALID_ID",
+    );
+    assert_error(
+        &app.get(&format!("/api/agents/{stopped}/logs")).await,
+        404,
+        "NOT_FOUND",
+    );
+    let r = app.delete(&format!("/api/agents/{id}/logs/{log_id}")).await;
+    assert_eq!(r.status, 204, "{}", r.raw);
+    assert_error(
+        &app.delete(&format!("/api/agents/{id}/logs/{log_id}")).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &app.delete(&format!("/api/agents/{id}/logs/x")).await,
+        400,
+        "INVALID_ID",
+    );
+    app.stop().await;
+}
