@@ -92,6 +92,11 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// The HTTP layer's settings.
     pub api: ApiSettings,
+    /// On first start with no agent stored, create and start "Eliza" (ELIZA provider)
+    /// (`AGENTD_DEFAULT_AGENT`, default true).
+    pub default_agent: bool,
+    /// Character files to load and start at boot (`agentd --character FILE`, repeatable).
+    pub characters: Vec<PathBuf>,
 }
 
 impl Settings {
@@ -250,6 +255,7 @@ struct Raw {
     log_format: Option<String>,
     allow_unauthenticated: Option<String>,
     shutdown_timeout_secs: Option<String>,
+    default_agent: Option<String>,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -355,6 +361,10 @@ impl Raw {
                     .map_err(|e| o.error("shutdown_timeout_secs", e))?,
             ),
         };
+        let default_agent = match &self.default_agent {
+            None => true,
+            Some(s) => parse_bool(s).map_err(|e| o.error("default_agent", e))?,
+        };
         let api = ApiSettings {
             environment,
             api_rate_limit: ApiSettings::resolve_rate_limit(rate_override, auth_token.is_some()),
@@ -375,6 +385,8 @@ impl Raw {
             allow_unauthenticated,
             shutdown_timeout,
             api,
+            default_agent,
+            characters: Vec::new(),
         })
     }
 }
