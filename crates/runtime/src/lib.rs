@@ -8,12 +8,15 @@
 mod agent;
 pub mod eliza;
 mod manager;
+pub mod openai;
 pub mod prompt;
 pub mod provider;
 
 pub use agent::{AgentRuntime, RuntimeConfig};
 pub use manager::{AgentManager, ManagerError};
-pub use provider::{ElizaProvider, GenerateRequest, ModelProvider, ProviderError, provider_for};
+pub use provider::{
+    ElizaProvider, GenerateRequest, ModelProvider, ProviderError, provider_for, provider_with_env,
+};
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};

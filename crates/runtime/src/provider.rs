@@ -191,17 +191,31 @@ impl ModelProvider for ElizaProvider {
 }
 
 /// The provider names an agent may choose in `settings.modelProvider`.
-pub const PROVIDERS: &[&str] = &[ElizaProvider::NAME];
+pub const PROVIDERS: &[&str] = &[ElizaProvider::NAME, crate::openai::OpenAiProvider::NAME];
 
 /// The provider an agent's settings ask for (`settings.modelProvider`, default `eliza`),
-/// or an error naming the unknown provider.
+/// or an error naming the unknown provider. Provider keys missing from the settings are
+/// looked up in the server's environment (read here, never stored into the agent).
 pub fn provider_for(settings: &serde_json::Value) -> Result<Arc<dyn ModelProvider>, String> {
+    provider_with_env(settings, &|k| {
+        std::env::var(k).ok().filter(|v| !v.is_empty())
+    })
+}
+
+/// [`provider_for`] with an explicit environment, for tests.
+pub fn provider_with_env(
+    settings: &serde_json::Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Arc<dyn ModelProvider>, String> {
     let name = settings
         .get("modelProvider")
         .and_then(|v| v.as_str())
         .unwrap_or(ElizaProvider::NAME);
     match name {
         ElizaProvider::NAME => Ok(Arc::new(ElizaProvider::new())),
+        crate::openai::OpenAiProvider::NAME => Ok(Arc::new(
+            crate::openai::OpenAiProvider::from_settings(settings, env)?,
+        )),
         other => Err(format!(
             "Unknown model provider \"{other}\"; available: {}",
             PROVIDERS.join(", ")

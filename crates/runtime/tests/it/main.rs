@@ -5,6 +5,7 @@
 
 mod manager;
 mod messages;
+mod openai;
 
 use std::sync::Arc;
 use std::time::Duration;
