@@ -21,6 +21,7 @@ use serde_json::json;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::plugin::Plugin;
 use crate::prompt::{AGENT_RESPONSE, agent_streak, history, should_respond, system_prompt};
 use crate::provider::{GenerateRequest, ModelProvider};
 
@@ -60,6 +61,7 @@ pub struct AgentRuntime {
     bus: Arc<dyn Bus>,
     provider: Arc<dyn ModelProvider>,
     config: RuntimeConfig,
+    plugins: Vec<Arc<dyn Plugin>>,
     ensured_rooms: HashSet<Uuid>,
 }
 
@@ -78,8 +80,15 @@ impl AgentRuntime {
             bus,
             provider,
             config,
+            plugins: Vec::new(),
             ensured_rooms: HashSet::new(),
         }
+    }
+
+    /// Adds the plugins whose context goes into every prompt.
+    pub fn with_plugins(mut self, plugins: Vec<Arc<dyn Plugin>>) -> Self {
+        self.plugins = plugins;
+        self
     }
 
     /// Handles messages until `stop` turns true or the bus closes. Subscribes before
@@ -203,7 +212,7 @@ impl AgentRuntime {
         let request = GenerateRequest {
             agent_id: self.agent.id,
             conversation_id: channel.id,
-            system: system_prompt(&self.agent),
+            system: self.system(),
             messages: history(&self.agent, &recent),
         };
         let reply_id = Uuid::new_v4();
@@ -268,6 +277,16 @@ impl AgentRuntime {
         }
         self.bus.publish(complete);
         Ok(())
+    }
+
+    /// The character's system prompt followed by the plugins' context.
+    fn system(&self) -> String {
+        let mut system = system_prompt(&self.agent);
+        for c in self.plugins.iter().filter_map(|p| p.context(&self.agent)) {
+            system.push_str("\n\n");
+            system.push_str(&c);
+        }
+        system
     }
 
     /// Mirrors a message into the agent's world, room and memories (best effort: a

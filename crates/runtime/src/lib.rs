@@ -9,6 +9,7 @@ mod agent;
 pub mod eliza;
 mod manager;
 pub mod openai;
+pub mod plugin;
 pub mod prompt;
 pub mod provider;
 

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use crate::AgentRegistry;
 use crate::agent::{AgentRuntime, RuntimeConfig};
+use crate::plugin::{Plugin, resolve_plugins};
 use crate::provider::provider_for;
 
 /// How long a stopping agent may take to finish the message in hand before it is aborted.
@@ -40,6 +41,7 @@ pub enum ManagerError {
 struct Running {
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
+    plugins: Vec<Arc<dyn Plugin>>,
 }
 
 struct Inner {
@@ -93,6 +95,7 @@ impl AgentManager {
         }
         let agent = self.inner.db.get_agent(id).await?;
         let provider = provider_for(&agent.settings).map_err(ManagerError::Invalid)?;
+        let plugins = resolve_plugins(&agent.plugins).map_err(ManagerError::Invalid)?;
         let agent = if agent.enabled {
             agent
         } else {
@@ -109,15 +112,33 @@ impl AgentManager {
             self.inner.bus.clone(),
             provider,
             self.inner.config.clone(),
-        );
+        )
+        .with_plugins(plugins.clone());
         let task = match &self.inner.spawner {
             Some(handle) => handle.spawn(runtime.run(stop_rx)),
             None => tokio::spawn(runtime.run(stop_rx)),
         };
-        running.insert(id, Running { stop, task });
+        running.insert(
+            id,
+            Running {
+                stop,
+                task,
+                plugins,
+            },
+        );
         self.inner.registry.mark_running(id);
         tracing::info!(agent.id = %id, agent.name = %agent.name, "agent started");
         Ok(agent)
+    }
+
+    /// The plugins of a running agent (`None` when it does not run here).
+    pub async fn plugins(&self, id: Uuid) -> Option<Vec<Arc<dyn Plugin>>> {
+        self.inner
+            .running
+            .lock()
+            .await
+            .get(&id)
+            .map(|r| r.plugins.clone())
     }
 
     /// Stops the agent and marks it disabled; returns false if it was not running.

@@ -83,6 +83,7 @@ pub async fn create_agent(
     let agent =
         character_to_agent(&character, Utc::now()).map_err(|e| create_error(e.to_string()))?;
     agentd_runtime::provider_for(&agent.settings).map_err(create_error)?;
+    agentd_runtime::plugin::resolve_plugins(&agent.plugins).map_err(create_error)?;
     let stored = match state.db().create_agent(&agent).await {
         Ok(a) => a,
         Err(StorageError::Conflict(_)) => state.db().get_agent(agent.id).await?,
@@ -137,6 +138,8 @@ pub async fn update_agent(
     let mut updated = character_to_agent(&character, current.created_at)
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
     agentd_runtime::provider_for(&updated.settings)
+        .map_err(|e| ApiError::new(ErrorCode::BadRequest, e))?;
+    agentd_runtime::plugin::resolve_plugins(&updated.plugins)
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e))?;
     updated.enabled = current.enabled;
     updated.server_id = current.server_id;

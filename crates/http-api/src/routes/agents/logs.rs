@@ -1,4 +1,4 @@
-//! Panels and logs of a running agent.
+//! Logs of a running agent.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -13,16 +13,6 @@ use crate::state::AppState;
 
 /// Logs returned when the client does not give `count` (elizaOS's default).
 const DEFAULT_COUNT: i64 = 10;
-
-/// `GET /api/agents/:agentId/panels`: the public GET plugin routes with a name. No
-/// compiled-in plugin declares one yet, so the list is empty.
-pub async fn list_panels(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    running_agent(&state, &path).await?;
-    Ok(ok(StatusCode::OK, json!([])))
-}
 
 fn bad_query(message: &str) -> ApiError {
     ApiError::new(ErrorCode::BadRequest, message.to_owned())

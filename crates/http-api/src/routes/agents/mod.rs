@@ -5,6 +5,7 @@ pub mod character_path;
 pub mod crud;
 pub mod lifecycle;
 pub mod logs;
+pub mod plugins;
 pub mod worlds;
 
 use actix_web::http::StatusCode;
@@ -104,7 +105,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/{agentId}/worlds/{worldId}").route(web::patch().to(worlds::update_world)),
         )
-        .service(resource("/{agentId}/panels").route(web::get().to(logs::list_panels)))
+        .service(resource("/{agentId}/panels").route(web::get().to(plugins::list_panels)))
+        .service(resource("/{agentId}/plugins/{tail:.*}").route(web::route().to(plugins::dispatch)))
         .service(resource("/{agentId}/logs").route(web::get().to(logs::list_logs)))
         .service(resource("/{agentId}/logs/{logId}").route(web::delete().to(logs::delete_log)));
     crate::routes::memory::configure_agent_routes(cfg);

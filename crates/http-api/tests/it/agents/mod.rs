@@ -4,6 +4,7 @@
 mod crud;
 mod lifecycle;
 mod memory;
+mod plugins;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
