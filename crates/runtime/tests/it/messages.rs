@@ -183,3 +183,35 @@ async fn provider_errors_reach_the_channel_with_a_code(c: Ctx) {
     assert_eq!(c.history(ch.id).await.len(), 1);
 }
 both!(provider_errors_reach_the_channel_with_a_code);
+
+async fn deletions_reach_the_agents_memories(c: Ctx) {
+    let eliza = c.agent("Eliza", json!({})).await;
+    let user = Uuid::new_v4();
+    let ch = c.channel("DM", &[user, eliza.id]).await;
+    c.manager.start(eliza.id).await.unwrap();
+    let m = c.say(ch.id, user, "hello").await;
+    c.wait_for_count(ch.id, 2).await;
+    let wait_memories = |n: i64| {
+        let t = &c.t;
+        async move {
+            for _ in 0..100 {
+                if t.count("memories", "1 = 1").await == n {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            panic!("memories never reached {n}");
+        }
+    };
+    wait_memories(2).await;
+    c.bus.publish(BusEvent::MessageDeleted {
+        channel_id: ch.id,
+        message_id: m.id,
+    });
+    wait_memories(1).await;
+    c.bus
+        .publish(BusEvent::ChannelCleared { channel_id: ch.id });
+    wait_memories(0).await;
+    c.manager.shutdown().await;
+}
+both!(deletions_reach_the_agents_memories);
