@@ -73,17 +73,17 @@ enum BodyMode {
     UntilClose,
 }
 
-/// Sends `POST <base><path>` with a JSON body and reads the response head.
-pub async fn post_json(
+/// Sends `POST <base><path>` with a body of `content_type` and reads the response head.
+pub async fn post(
     ep: &Endpoint,
     path: &str,
     bearer: Option<&str>,
-    body: &serde_json::Value,
+    content_type: &str,
+    body: &[u8],
 ) -> io::Result<Response> {
-    let body = serde_json::to_vec(body).map_err(io::Error::other)?;
     let mut head = format!(
-        "POST {}{} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\n\
-         Accept: application/json, text/event-stream\r\nContent-Length: {}\r\n\
+        "POST {}{} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: {content_type}\r\n\
+         Accept: application/json, text/event-stream, */*\r\nContent-Length: {}\r\n\
          Connection: close\r\nUser-Agent: agentd\r\n",
         ep.base_path,
         path,
@@ -97,7 +97,7 @@ pub async fn post_json(
     head.push_str("\r\n");
     let mut stream = TcpStream::connect((ep.host.as_str(), ep.port)).await?;
     stream.write_all(head.as_bytes()).await?;
-    stream.write_all(&body).await?;
+    stream.write_all(body).await?;
     stream.flush().await?;
     let mut reader = BufReader::new(stream);
     let mut line = String::new();

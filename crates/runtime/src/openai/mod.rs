@@ -13,12 +13,17 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::provider::{BoxFuture, GenerateRequest, ModelProvider, ProviderError, Role};
-use http::{Endpoint, Response, post_json};
+use http::{Endpoint, Response, post};
 
 /// Used when neither the settings nor the environment name a base URL.
 const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 const DEFAULT_CHAT_MODEL: &str = "gpt-4o-mini";
 const DEFAULT_EMBEDDING_MODEL: &str = "text-embedding-3-small";
+const DEFAULT_TRANSCRIPTION_MODEL: &str = "whisper-1";
+const DEFAULT_TTS_MODEL: &str = "gpt-4o-mini-tts";
+const DEFAULT_TTS_VOICE: &str = "alloy";
+/// The multipart boundary of transcription uploads (never inside the JSON-free fields).
+const BOUNDARY: &str = "agentd-7f3c9b1e4d2a";
 /// Attempts per call (the first and up to two retries).
 const ATTEMPTS: u32 = 3;
 /// The first retry waits this long; each later one twice as long.
@@ -32,6 +37,9 @@ pub struct OpenAiProvider {
     api_key: Option<String>,
     chat_model: String,
     embedding_model: String,
+    transcription_model: String,
+    tts_model: String,
+    tts_voice: String,
     timeout: Duration,
 }
 
@@ -70,6 +78,10 @@ impl OpenAiProvider {
             chat_model: get("OPENAI_LARGE_MODEL").unwrap_or_else(|| DEFAULT_CHAT_MODEL.into()),
             embedding_model: get("OPENAI_EMBEDDING_MODEL")
                 .unwrap_or_else(|| DEFAULT_EMBEDDING_MODEL.into()),
+            transcription_model: get("OPENAI_TRANSCRIPTION_MODEL")
+                .unwrap_or_else(|| DEFAULT_TRANSCRIPTION_MODEL.into()),
+            tts_model: get("OPENAI_TTS_MODEL").unwrap_or_else(|| DEFAULT_TTS_MODEL.into()),
+            tts_voice: get("OPENAI_TTS_VOICE").unwrap_or_else(|| DEFAULT_TTS_VOICE.into()),
             timeout: TIMEOUT,
         })
     }
@@ -94,6 +106,17 @@ impl OpenAiProvider {
 
     /// POSTs with retries on connection failures, 429 and 5xx; returns a 2xx response.
     async fn call(&self, path: &str, body: &Value) -> Result<Response, ProviderError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| ProviderError::Failed(e.to_string()))?;
+        self.call_raw(path, "application/json", &bytes).await
+    }
+
+    /// Like [`Self::call`] with a body of any type.
+    async fn call_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> Result<Response, ProviderError> {
         let mut last = ProviderError::Failed("no attempt made".into());
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
@@ -101,7 +124,13 @@ impl OpenAiProvider {
             }
             let sent = tokio::time::timeout(
                 self.timeout,
-                post_json(&self.endpoint, path, self.api_key.as_deref(), body),
+                post(
+                    &self.endpoint,
+                    path,
+                    self.api_key.as_deref(),
+                    content_type,
+                    body,
+                ),
             )
             .await;
             let mut res = match sent {
@@ -145,14 +174,55 @@ impl OpenAiProvider {
     }
 
     async fn json(&self, path: &str, body: &Value) -> Result<Value, ProviderError> {
-        let mut res = self.call(path, body).await?;
-        let bytes = tokio::time::timeout(self.timeout, res.bytes())
-            .await
-            .map_err(|_| ProviderError::Timeout)?
-            .map_err(|e| ProviderError::Failed(format!("reading the answer: {e}")))?;
+        let res = self.call(path, body).await?;
+        let bytes = self.read_all(res).await?;
         serde_json::from_slice(&bytes)
             .map_err(|_| ProviderError::Failed("the answer is not JSON".into()))
     }
+
+    async fn read_all(&self, mut res: Response) -> Result<Vec<u8>, ProviderError> {
+        tokio::time::timeout(self.timeout, res.bytes())
+            .await
+            .map_err(|_| ProviderError::Timeout)?
+            .map_err(|e| ProviderError::Failed(format!("reading the answer: {e}")))
+    }
+}
+
+/// A `multipart/form-data` body with text fields and one file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, value) in fields {
+        out.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let (filename, mime, bytes) = file;
+    out.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    out
+}
+
+/// A file name the transcription service accepts for this MIME type.
+fn audio_file_name(mime: &str) -> String {
+    let ext = match mime.split(';').next().unwrap_or("").trim() {
+        "audio/mpeg" | "audio/mp3" => "mp3",
+        "audio/wav" | "audio/x-wav" | "audio/wave" => "wav",
+        "audio/ogg" => "ogg",
+        "audio/webm" => "webm",
+        "audio/mp4" | "audio/aac" => "m4a",
+        "audio/flac" => "flac",
+        _ => "bin",
+    };
+    format!("audio.{ext}")
 }
 
 fn malformed() -> ProviderError {
@@ -217,6 +287,38 @@ impl ModelProvider for OpenAiProvider {
                     }
                 }
             }
+        })
+    }
+
+    fn transcribe<'a>(
+        &'a self,
+        audio: &'a [u8],
+        mime: &'a str,
+    ) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(async move {
+            let name = audio_file_name(mime);
+            let body = multipart(
+                &[("model", &self.transcription_model)],
+                (&name, mime, audio),
+            );
+            let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+            let res = self
+                .call_raw("/audio/transcriptions", &content_type, &body)
+                .await?;
+            let v: Value = serde_json::from_slice(&self.read_all(res).await?)
+                .map_err(|_| ProviderError::Failed("the answer is not JSON".into()))?;
+            v.get("text")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(malformed)
+        })
+    }
+
+    fn speak<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<Vec<u8>, ProviderError>> {
+        Box::pin(async move {
+            let body = json!({"model": self.tts_model, "input": text, "voice": self.tts_voice, "response_format": "mp3"});
+            let res = self.call("/audio/speech", &body).await?;
+            self.read_all(res).await
         })
     }
 

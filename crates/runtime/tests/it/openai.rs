@@ -215,19 +215,41 @@ async fn retries_busy_and_failing_answers_then_maps_errors_to_codes() {
 }
 
 #[tokio::test]
-async fn embeds_and_reports_unsupported_capabilities() {
-    let f = fake(vec![Answer::Json(
-        200,
-        json!({"data": [{"embedding": [0.5, -1.0]}]}),
-    )])
+async fn embeds_transcribes_and_speaks() {
+    let f = fake(vec![
+        Answer::Json(200, json!({"data": [{"embedding": [0.5, -1.0]}]})),
+        Answer::Json(200, json!({"text": "hello there"})),
+        Answer::Json(200, json!("mp3-bytes")),
+    ])
     .await;
     let p = provider(&f.url);
     assert_eq!(p.embed("x").await.unwrap(), vec![0.5, -1.0]);
-    let e = p.speak("x").await.unwrap_err();
+    assert_eq!(
+        p.transcribe(b"RIFF....WAVE", "audio/wav").await.unwrap(),
+        "hello there"
+    );
+    assert_eq!(p.speak("hi").await.unwrap(), b"\"mp3-bytes\"".to_vec());
+    let seen = f.seen.lock().unwrap().clone();
+    assert!(
+        seen[1].head.starts_with("POST /v1/audio/transcriptions "),
+        "{}",
+        seen[1].head
+    );
+    assert!(
+        seen[1]
+            .head
+            .contains("Content-Type: multipart/form-data; boundary=")
+    );
+    assert_eq!(seen[2].body["input"], "hi");
+    let e = agentd_runtime::ElizaProvider::new()
+        .embed("x")
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "MODEL_NOT_SUPPORTED");
     assert!(
         e.to_string()
-            .contains("not supported by the openai provider")
+            .contains("not supported by the eliza provider"),
+        "{e}"
     );
 }
 
