@@ -224,6 +224,9 @@ impl AgentRuntime {
             messages: history(&self.agent, &recent),
         };
         let reply_id = Uuid::new_v4();
+        let run_id = Uuid::new_v4();
+        self.log_run(room_id, run_id, m, json!({"status": "started"}))
+            .await;
         let started = Instant::now();
         let (bus, channel_id) = (self.bus.clone(), channel.id);
         let index = std::sync::atomic::AtomicU32::new(0);
@@ -243,10 +246,14 @@ impl AgentRuntime {
         let text = match result {
             Ok(text) if !text.trim().is_empty() => text,
             Ok(_) => {
+                self.log_run(room_id, run_id, m, json!({"status": "completed"}))
+                    .await;
                 self.bus.publish(complete);
                 return Ok(());
             }
             Err(e) => {
+                let end = json!({"status": "error", "error": e.code()});
+                self.log_run(room_id, run_id, m, end).await;
                 tracing::warn!(agent.id = %self.agent.id, channel.id = %channel.id,
                     error = %e, "model provider failed");
                 self.bus.publish(BusEvent::MessageStreamError {
@@ -280,9 +287,12 @@ impl AgentRuntime {
                 author_id: self.agent.id,
             });
             if let Some(room_id) = room_id {
-                self.after_reply(room_id, &created.message, started).await;
+                self.after_reply(room_id, run_id, &created.message, started)
+                    .await;
             }
         }
+        self.log_run(room_id, run_id, m, json!({"status": "completed"}))
+            .await;
         self.bus.publish(complete);
         Ok(())
     }

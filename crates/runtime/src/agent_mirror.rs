@@ -108,7 +108,13 @@ impl AgentRuntime {
     }
 
     /// Records the reply as a memory and the model call as a log entry (best effort).
-    pub(super) async fn after_reply(&self, room_id: Uuid, reply: &Message, started: Instant) {
+    pub(super) async fn after_reply(
+        &self,
+        room_id: Uuid,
+        run_id: Uuid,
+        reply: &Message,
+        started: Instant,
+    ) {
         let world_id = self
             .db
             .get_room(room_id)
@@ -124,7 +130,7 @@ impl AgentRuntime {
             entity_id: self.agent.id,
             room_id,
             body: json!({
-                "modelType": "TEXT_LARGE", "provider": self.provider.name(),
+                "modelType": "TEXT_LARGE", "provider": self.provider.name(), "runId": run_id,
                 "messageId": reply.id, "durationMs": started.elapsed().as_millis() as u64,
             }),
             kind: "useModel".into(),
@@ -132,6 +138,34 @@ impl AgentRuntime {
         };
         if let Err(e) = self.db.create_log(&log).await {
             tracing::warn!(agent.id = %self.agent.id, error = %e, "cannot record the model call");
+        }
+    }
+
+    /// Records a step of a run (answering one message) as a `run_event` log, which the
+    /// `/runs` routes summarise. `fields` holds `status` and, on failure, `error`.
+    pub(super) async fn log_run(
+        &self,
+        room_id: Option<Uuid>,
+        run_id: Uuid,
+        m: &Message,
+        fields: serde_json::Value,
+    ) {
+        let Some(room_id) = room_id else { return };
+        let mut body = json!({"runId": run_id, "messageId": m.id, "roomId": room_id,
+            "entityId": m.author_id, "source": "central-bus"});
+        if let (Some(b), Some(f)) = (body.as_object_mut(), fields.as_object()) {
+            b.extend(f.clone());
+        }
+        let log = LogEntry {
+            id: Uuid::new_v4(),
+            entity_id: self.agent.id,
+            room_id,
+            body,
+            kind: "run_event".into(),
+            created_at: Utc::now(),
+        };
+        if let Err(e) = self.db.create_log(&log).await {
+            tracing::warn!(agent.id = %self.agent.id, error = %e, "cannot record a run event");
         }
     }
 

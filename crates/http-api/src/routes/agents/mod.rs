@@ -6,6 +6,7 @@ pub mod crud;
 pub mod lifecycle;
 pub mod logs;
 pub mod plugins;
+pub mod runs;
 pub mod worlds;
 
 use actix_web::http::StatusCode;
@@ -108,6 +109,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/{agentId}/panels").route(web::get().to(plugins::list_panels)))
         .service(resource("/{agentId}/plugins/{tail:.*}").route(web::route().to(plugins::dispatch)))
         .service(resource("/{agentId}/logs").route(web::get().to(logs::list_logs)))
+        .service(resource("/{agentId}/runs").route(web::get().to(runs::list_runs)))
+        .service(resource("/{agentId}/runs/{runId}").route(web::get().to(runs::get_run)))
         .service(resource("/{agentId}/logs/{logId}").route(web::delete().to(logs::delete_log)));
     crate::routes::memory::configure_agent_routes(cfg);
 }

@@ -144,6 +144,10 @@ async fn panels_and_logs() {
     app.conversation(id, "hello").await;
     let r = app.get(&format!("/api/agents/{id}/logs")).await;
     assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(r.body["data"].as_array().unwrap().len(), 3, "{}", r.raw);
+    let r = app
+        .get(&format!("/api/agents/{id}/logs?type=useModel"))
+        .await;
     let logs = r.body["data"].as_array().unwrap();
     assert_eq!(logs.len(), 1);
     assert_eq!(
@@ -153,14 +157,16 @@ async fn panels_and_logs() {
     assert_eq!(logs[0]["type"], "useModel");
     assert!(logs[0]["createdAt"].as_str().unwrap().ends_with('Z'));
     let log_id = logs[0]["id"].as_str().unwrap().to_owned();
-    for q in [
-        "type=run_event",
-        "excludeTypes=useModel",
-        "excludeTypes=text_large",
-        "offset=1",
+    for (q, n) in [
+        ("type=run_event", 2),
+        ("excludeTypes=useModel", 2),
+        ("excludeTypes=text_large", 2),
+        ("excludeTypes=useModel&excludeTypes=run_event", 0),
+        ("count=1", 1),
+        ("offset=2", 1),
     ] {
         let r = app.get(&format!("/api/agents/{id}/logs?{q}")).await;
-        assert_eq!(r.body["data"], json!([]), "{q}");
+        assert_eq!(r.body["data"].as_array().unwrap().len(), n, "{q}");
     }
     assert_error(
         &app.get(&format!("/api/agents/{id}/logs?count=x")).await,
@@ -188,6 +194,89 @@ async fn panels_and_logs() {
         &app.delete(&format!("/api/agents/{id}/logs/x")).await,
         400,
         "INVALID_ID",
+    );
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn runs_summarise_each_answered_message() {
+    let app = spawn().await;
+    let id = app.running("Eliza").await;
+    let (channel, user) = app.conversation(id, "hello").await;
+    let r = app.get(&format!("/api/agents/{id}/runs")).await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(keys(&r.body["data"]), ["hasMore", "runs", "total"]);
+    assert_eq!(r.body["data"]["total"], 1);
+    assert_eq!(r.body["data"]["hasMore"], false);
+    let run = &r.body["data"]["runs"][0];
+    assert_eq!(
+        keys(run),
+        [
+            "counts",
+            "durationMs",
+            "endedAt",
+            "entityId",
+            "messageId",
+            "metadata",
+            "roomId",
+            "runId",
+            "startedAt",
+            "status"
+        ]
+    );
+    assert_eq!(run["status"], "completed");
+    assert_eq!(run["entityId"], user.to_string());
+    assert_eq!(run["counts"]["modelCalls"], 1);
+    let room = agentd_core::create_unique_uuid(id, &channel.to_string());
+    let queries = [
+        ("status=completed".to_owned(), 1),
+        ("status=error".to_owned(), 0),
+        ("status=all".to_owned(), 1),
+        ("from=9999999999999".to_owned(), 0),
+        (format!("roomId={room}"), 1),
+        (format!("roomId={}", Uuid::new_v4()), 0),
+    ];
+    for (q, n) in queries {
+        let r = app.get(&format!("/api/agents/{id}/runs?{q}")).await;
+        assert_eq!(r.body["data"]["runs"].as_array().unwrap().len(), n, "{q}");
+    }
+    let run_id = run["runId"].as_str().unwrap().to_owned();
+    let r = app.get(&format!("/api/agents/{id}/runs/{run_id}")).await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    let types: Vec<&str> = r.body["data"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["RUN_STARTED", "MODEL_USED", "RUN_ENDED"]);
+    assert_eq!(r.body["data"]["summary"]["runId"], run_id);
+    assert_error(
+        &app.get(&format!("/api/agents/{id}/runs/{}", Uuid::new_v4()))
+            .await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &app.get(&format!("/api/agents/{id}/runs/x")).await,
+        400,
+        "INVALID_ID",
+    );
+    assert_error(
+        &app.get(&format!("/api/agents/{id}/runs?limit=x")).await,
+        400,
+        "BAD_REQUEST",
+    );
+    assert_error(
+        &app.get(&format!("/api/agents/{id}/runs?roomId=x")).await,
+        400,
+        "INVALID_ID",
+    );
+    let stopped = app.create("Bob").await;
+    assert_error(
+        &app.get(&format!("/api/agents/{stopped}/runs")).await,
+        404,
+        "NOT_FOUND",
     );
     app.stop().await;
 }

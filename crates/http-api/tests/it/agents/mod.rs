@@ -177,7 +177,7 @@ impl App {
                 .list_messages(&MessagePage::latest(channel.id, 10))
                 .await
                 .unwrap();
-            let logged = self.db.count_logs_hint(agent).await;
+            let logged = self.db.run_completed(agent, m.id).await;
             if page.len() >= 2 && logged {
                 return (channel.id, user);
             }
@@ -192,22 +192,22 @@ impl App {
     }
 }
 
-/// Whether the agent's model call was logged yet (it is the last step of a reply).
-trait LogsHint {
-    async fn count_logs_hint(&self, agent: Uuid) -> bool;
+/// Whether the agent finished answering a message (its run's end is the last thing logged).
+trait RunDone {
+    async fn run_completed(&self, agent: Uuid, message: Uuid) -> bool;
 }
 
-impl LogsHint for Db {
-    async fn count_logs_hint(&self, agent: Uuid) -> bool {
+impl RunDone for Db {
+    async fn run_completed(&self, agent: Uuid, message: Uuid) -> bool {
         let q = agentd_storage::LogQuery {
             agent_id: agent,
-            limit: 1,
+            kind: Some("run_event".into()),
+            limit: 500,
             ..Default::default()
         };
-        self.list_logs(&q)
-            .await
-            .map(|l| !l.is_empty())
-            .unwrap_or(false)
+        let logs = self.list_logs(&q).await.unwrap_or_default();
+        logs.iter()
+            .any(|l| l.body["messageId"] == message.to_string() && l.body["status"] == "completed")
     }
 }
 
