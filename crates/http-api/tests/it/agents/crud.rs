@@ -77,6 +77,31 @@ async fn character_path_reads_only_inside_the_characters_directory() {
         .post("/api/agents", json!({"characterPath": "ada.json"}))
         .await;
     assert_eq!(r.status, 201, "{}", r.raw);
+    #[cfg(unix)]
+    {
+        std::fs::write(
+            app.chars.join("../outside.json"),
+            r#"{"name":"Out","bio":"x"}"#,
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            app.chars.join("../outside.json"),
+            app.chars.join("link.json"),
+        )
+        .unwrap();
+        let r = app
+            .post("/api/agents", json!({"characterPath": "link.json"}))
+            .await;
+        assert_error(&r, 400, "CREATE_ERROR");
+        assert!(
+            r.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("outside"),
+            "{}",
+            r.raw
+        );
+    }
     for bad in [
         "../agentd.db",
         "/etc/passwd",
