@@ -123,12 +123,18 @@ pub async fn update_agent(
         if READ_ONLY.contains(&k.as_str()) {
             continue;
         }
-        if k == "settings" {
+        // Top-level `secrets` are stored under `settings.secrets`; a PATCH's values win.
+        let settings_patch = match k.as_str() {
+            "settings" => Some(v.clone()),
+            "secrets" if v.is_object() => Some(json!({ "secrets": v })),
+            _ => None,
+        };
+        if let Some(p) = settings_patch {
             let slot = character
                 .as_object_mut()
                 .map(|o| o.entry("settings").or_insert_with(|| json!({})));
             if let Some(slot) = slot {
-                merge_settings(slot, v);
+                merge_settings(slot, &p);
             }
         } else if let Some(o) = character.as_object_mut() {
             o.insert(k.clone(), v.clone());

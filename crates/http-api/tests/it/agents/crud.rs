@@ -195,6 +195,17 @@ async fn patch_merges_settings_and_keeps_secrets() {
         .await
         .unwrap();
     assert_eq!(stored.settings["secrets"], json!({"K": "real", "N": "n"}));
+    let r = app
+        .patch(
+            &format!("/api/agents/{id}"),
+            json!({"secrets": {"K": "rotated"}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    let stored = agentd_storage::AgentStore::get_agent(&app.db, id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.settings["secrets"]["K"], "rotated");
     assert_error(
         &app.patch(&format!("/api/agents/{id}"), json!({"bio": 3}))
             .await,
