@@ -16,6 +16,10 @@ pub struct Cli {
     /// Configuration file (default: ./agentd.toml if present).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A character file to load and start at boot (repeatable), as `elizaos start
+    /// --character` does. The file is read by the operator's command, so any path works.
+    #[arg(long = "character", global = true, value_name = "FILE")]
+    pub characters: Vec<PathBuf>,
     /// What to do; `serve` when omitted.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -42,7 +46,10 @@ pub fn process_env() -> HashMap<String, String> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let settings = match Settings::load(cli.config.as_deref(), &process_env()) {
-        Ok(settings) => settings,
+        Ok(settings) => Settings {
+            characters: cli.characters,
+            ..settings
+        },
         Err(err) => {
             eprintln!("agentd: {err}");
             return ExitCode::from(2);

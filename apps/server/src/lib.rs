@@ -3,6 +3,7 @@
 //! `main.rs` only calls [`cli::run`]; everything else lives here so tests can load settings
 //! from explicit maps and start the real server on `127.0.0.1:0`.
 
+pub mod agents;
 pub mod cli;
 pub mod settings;
 pub mod startup;

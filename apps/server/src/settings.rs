@@ -93,6 +93,11 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// The HTTP layer's settings.
     pub api: ApiSettings,
+    /// On first start with no agent stored, create and start "Eliza" (ELIZA provider)
+    /// (`AGENTD_DEFAULT_AGENT`, default true).
+    pub default_agent: bool,
+    /// Character files to load and start at boot (`agentd --character FILE`, repeatable).
+    pub characters: Vec<PathBuf>,
 }
 
 impl Settings {
@@ -254,6 +259,7 @@ struct Raw {
     max_file_size: Option<String>,
     upload_rate_limit: Option<String>,
     file_rate_limit: Option<String>,
+    default_agent: Option<String>,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -384,6 +390,10 @@ impl Raw {
                 *limit = Some(n.map_err(|e| o.error(key, e))?).filter(|n| *n > 0);
             }
         }
+        let default_agent = match &self.default_agent {
+            None => true,
+            Some(s) => parse_bool(s).map_err(|e| o.error("default_agent", e))?,
+        };
         let api = ApiSettings {
             environment,
             api_rate_limit: ApiSettings::resolve_rate_limit(rate_override, auth_token.is_some()),
@@ -393,6 +403,7 @@ impl Raw {
             rate_limit_window: DEFAULT_RATE_LIMIT_WINDOW,
             trusted_proxies,
             media,
+            characters_dir: Some(data_dir.join("characters")),
         };
         Ok(Settings {
             host,
@@ -404,6 +415,8 @@ impl Raw {
             allow_unauthenticated,
             shutdown_timeout,
             api,
+            default_agent,
+            characters: Vec::new(),
         })
     }
 }

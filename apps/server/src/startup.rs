@@ -11,7 +11,7 @@ use std::sync::Arc;
 use actix_web::dev::{Server, ServerHandle};
 use agentd_bus::{Bus, LocalBus};
 use agentd_http_api::AppState;
-use agentd_runtime::AgentRegistry;
+use agentd_runtime::{AgentManager, AgentRegistry};
 use agentd_storage::{Db, StorageError};
 
 use crate::settings::Settings;
@@ -45,6 +45,9 @@ pub enum StartupError {
     /// Connecting, migrating or seeding the database failed.
     #[error("database: {0}")]
     Database(#[from] StorageError),
+    /// An agent named on the command line (or the default agent) could not be set up.
+    #[error("agents: {0}")]
+    Agents(String),
     /// The HTTP server could not be started on the bound listener.
     #[error("cannot start the HTTP server: {0}")]
     Serve(io::Error),
@@ -86,6 +89,7 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
     db: Db,
+    agents: AgentManager,
 }
 
 impl Application {
@@ -95,7 +99,10 @@ impl Application {
         check_bind_security(&settings)?;
         let listener = bind(settings.address())?;
         let db = prepare_database(&settings).await?;
-        Self::with_parts(settings, listener, db, AgentRegistry::new())
+        let boot = crate::agents::Boot::from_settings(&settings);
+        let app = Self::with_parts(settings, listener, db, AgentRegistry::new())?;
+        boot.run(&app.db, &app.agents).await?;
+        Ok(app)
     }
 
     /// Builds from an already bound listener and prepared database (for callers that own
@@ -109,12 +116,14 @@ impl Application {
         let address = listener.local_addr().map_err(StartupError::Serve)?;
         let bus: Arc<dyn Bus> = Arc::new(LocalBus::default());
         let state = AppState::new(settings.api.clone(), db.clone(), agents, bus);
+        let agents = state.agent_manager().clone();
         let server = agentd_http_api::serve(listener, state, settings.shutdown_timeout)
             .map_err(StartupError::Serve)?;
         Ok(Application {
             address,
             server,
             db,
+            agents,
         })
     }
 
@@ -137,6 +146,8 @@ impl Application {
     pub async fn run_until_stopped(self) -> io::Result<()> {
         tracing::info!(address = %self.address, "listening on http://{}", self.address);
         let result = self.server.await;
+        // Agents stop without changing `enabled`, so the same ones start at the next boot.
+        self.agents.shutdown().await;
         self.db.close();
         tracing::info!("server stopped");
         result

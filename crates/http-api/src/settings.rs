@@ -232,6 +232,9 @@ pub struct ApiSettings {
     pub trusted_proxies: Vec<IpNet>,
     /// Upload storage, the file size limit and the upload rate limits.
     pub media: MediaSettings,
+    /// The only directory `POST /api/agents {characterPath}` reads from; `None` refuses
+    /// `characterPath` (spec 12, security 4: no arbitrary paths, no URLs).
+    pub characters_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ApiSettings {
@@ -246,6 +249,7 @@ impl Default for ApiSettings {
             rate_limit_window: DEFAULT_RATE_LIMIT_WINDOW,
             trusted_proxies: Vec::new(),
             media: MediaSettings::default(),
+            characters_dir: None,
         }
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use agentd_bus::Bus;
-use agentd_runtime::AgentRegistry;
+use agentd_runtime::{AgentManager, AgentRegistry, RuntimeConfig};
 use agentd_storage::Db;
 
 use crate::middleware::rate_limit::ApiRateLimit;
@@ -25,6 +25,7 @@ struct Inner {
     db: Db,
     agents: AgentRegistry,
     bus: Arc<dyn Bus>,
+    manager: AgentManager,
     started_at: Instant,
     rate_limit: ApiRateLimit,
     realtime: Realtime,
@@ -35,12 +36,19 @@ impl AppState {
     pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
         let rate_limit = ApiRateLimit::new(&settings);
         let realtime = Realtime::new(settings.clone(), db.clone(), agents.clone(), bus.clone());
+        let manager = AgentManager::new(
+            db.clone(),
+            bus.clone(),
+            agents.clone(),
+            RuntimeConfig::default(),
+        );
         AppState {
             inner: Arc::new(Inner {
                 settings,
                 db,
                 agents,
                 bus,
+                manager,
                 started_at: Instant::now(),
                 rate_limit,
                 realtime,
@@ -66,6 +74,11 @@ impl AppState {
     /// The message bus: handlers publish events here after their storage commit.
     pub fn bus(&self) -> &Arc<dyn Bus> {
         &self.inner.bus
+    }
+
+    /// Starts and stops agent runtimes; shares [`AppState::agents`] as its registry.
+    pub fn agent_manager(&self) -> &AgentManager {
+        &self.inner.manager
     }
 
     /// When this state (and so the server) was created; `/api/system/version` reports uptime.

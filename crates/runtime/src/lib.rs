@@ -1,8 +1,23 @@
 //! Agent runtimes: one `AgentRuntime` per running agent, owning its character, plugins and
 //! model provider, and the task that handles its messages (design section 4, step 5).
 //!
-//! This crate so far holds the registry of running agents that the HTTP edge reports in
-//! `/health` and `/api/server/status`; the runtime itself arrives with the agents issue.
+//! [`AgentManager`] starts and stops runtimes; [`AgentRegistry`] is the set of running
+//! agents the HTTP edge reports in `/health`; [`ModelProvider`] is the model seam, with the
+//! offline ELIZA provider as the default.
+
+mod agent;
+pub mod eliza;
+mod manager;
+pub mod openai;
+pub mod plugin;
+pub mod prompt;
+pub mod provider;
+
+pub use agent::{AgentRuntime, RuntimeConfig};
+pub use manager::{AgentManager, ManagerError};
+pub use provider::{
+    ElizaProvider, GenerateRequest, ModelProvider, ProviderError, provider_for, provider_with_env,
+};
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};

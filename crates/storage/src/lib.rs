@@ -10,11 +10,16 @@
 mod agents;
 mod channels;
 mod cursors;
+mod entities;
 mod error;
 mod jobs;
+mod logs;
+mod memories;
 mod messages;
 mod migrate;
+mod participants;
 mod pool;
+mod rooms;
 mod schema;
 mod servers;
 mod sessions;
@@ -22,27 +27,35 @@ mod sessions;
 pub mod testing;
 pub mod types;
 mod uploads;
+mod worlds;
 
 pub use agents::AgentStore;
 pub use channels::ChannelStore;
 pub use channels::DM_CHANNEL_KIND;
 pub use cursors::CursorStore;
+pub use entities::EntityStore;
 pub use error::StorageError;
 pub use jobs::{JobOutcome, JobStore};
+pub use logs::{LogQuery, LogStore};
+pub use memories::{MemoryQuery, MemoryStore};
 pub use messages::{CreatedMessage, MAX_PAGE_LIMIT, MessagePage, MessageStore, NewMessage};
 pub use migrate::{PG_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use participants::ParticipantStore;
 pub use pool::{Db, SqliteConn};
+pub use rooms::RoomStore;
 pub use servers::{DEFAULT_SERVER_NAME, DEFAULT_SERVER_SOURCE_TYPE, ServerStore};
 pub use sessions::SessionStore;
 pub use uploads::UploadStore;
+pub use worlds::WorldStore;
 
 use std::path::PathBuf;
 
 /// Every storage trait, for `use agentd_storage::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        AgentStore, ChannelStore, CursorStore, JobStore, MessageStore, ServerStore, SessionStore,
-        UploadStore,
+        AgentStore, ChannelStore, CursorStore, EntityStore, JobStore, LogStore, MemoryStore,
+        MessageStore, ParticipantStore, RoomStore, ServerStore, SessionStore, UploadStore,
+        WorldStore,
     };
 }
 

@@ -6,5 +6,6 @@
     reason = "test helpers outside #[test] fns: a failed set-up should panic loudly"
 )]
 
+mod agents;
 mod binary;
 mod startup;

@@ -1,8 +1,10 @@
 //! Route handlers, one module per resource, and the `/api` route table.
 
+pub mod agents;
 pub mod fallback;
 pub mod health;
 pub mod media;
+pub mod memory;
 pub mod server;
 pub mod system;
 
@@ -26,6 +28,16 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     // First: its exact upload resources must precede the `/messaging` scope.
     media::configure_api(cfg);
     cfg.service(
+        web::scope("/agents")
+            .configure(agents::configure)
+            .default_service(web::to(fallback::api_not_found)),
+    )
+    .service(
+        web::scope("/memory")
+            .configure(memory::configure)
+            .default_service(web::to(fallback::api_not_found)),
+    )
+    .service(
         web::scope("/server")
             .service(get("/ping", server::get_ping))
             .service(get("/hello", server::get_hello))

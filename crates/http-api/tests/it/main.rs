@@ -6,6 +6,7 @@
     reason = "test helpers outside #[test] fns: a failed set-up should panic loudly"
 )]
 
+mod agents;
 mod auth;
 mod cors;
 mod headers;

@@ -5,6 +5,7 @@
 //! PostgreSQL schema, skipped loudly when `AGENTD_TEST_POSTGRES_URL` is unset outside CI).
 #![cfg(test)]
 
+mod agent_data;
 mod agents;
 mod channels;
 mod messages;

@@ -1,0 +1,95 @@
+//! Plugin routes (spec 4): `/api/agents/<id>/plugins/<plugin><route>` and the panels list.
+//!
+//! Unlike elizaOS, dispatch happens only on this path: a stray `?agentId=` on another API
+//! route is never intercepted (spec 12, security 10), and plugin routes sit behind the same
+//! API-key check as every `/api` route.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use agentd_core::ErrorCode;
+use agentd_runtime::plugin::{Method, PluginRequest, match_route};
+use serde_json::{Value, json};
+
+use super::{ok, path_id};
+use crate::error::ApiError;
+use crate::routes::fallback;
+use crate::state::AppState;
+
+/// `GET /api/agents/:agentId/panels`: the agent's public, named GET plugin routes.
+pub async fn list_panels(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path, "agent")?;
+    let plugins = state
+        .agent_manager()
+        .plugins(id)
+        .await
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Agent not found"))?;
+    let panels: Vec<Value> = plugins
+        .iter()
+        .flat_map(|p| {
+            p.routes().into_iter().filter_map(move |r| {
+                let name = r.name.filter(|_| r.public && r.method == Method::Get)?;
+                Some(json!({
+                    "name": name,
+                    "path": format!("/api/agents/{id}/plugins/{}{}?agentId={id}", p.name(), r.path),
+                }))
+            })
+        })
+        .collect();
+    Ok(ok(StatusCode::OK, Value::Array(panels)))
+}
+
+/// Any method on `/api/agents/:agentId/plugins/*`: the first route of the agent's plugins
+/// whose method and pattern match; otherwise the family-H 404.
+pub async fn dispatch(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<Vec<(String, String)>>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (agent_raw, tail) = path.into_inner();
+    let id = path_id(&agent_raw, "agent")?;
+    let plugins = state
+        .agent_manager()
+        .plugins(id)
+        .await
+        .ok_or_else(|| ApiError::new(ErrorCode::AgentNotFound, "Agent not found"))?;
+    let Some(method) = Method::parse(req.method().as_str()) else {
+        return Ok(fallback::api_not_found().await);
+    };
+    let baseless = format!("/{}", tail.trim_start_matches('/'));
+    let found = plugins.iter().find_map(|p| {
+        p.routes().into_iter().find_map(|r| {
+            let pattern = format!("/{}{}", p.name(), r.path);
+            let params = (r.method == method).then(|| match_route(&pattern, &baseless))??;
+            Some((r.handler, params))
+        })
+    });
+    let Some((handler, params)) = found else {
+        return Ok(fallback::api_not_found().await);
+    };
+    let body = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|_| ApiError::new(ErrorCode::InvalidJson, "Invalid JSON body"))?
+    };
+    let query: HashMap<String, String> = query.into_inner().into_iter().collect();
+    let res = handler(PluginRequest {
+        agent_id: id,
+        path: baseless,
+        params,
+        query,
+        body,
+    })
+    .await;
+    let status = StatusCode::from_u16(res.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Ok(HttpResponse::build(status)
+        .content_type(res.content_type)
+        .body(res.body))
+}

@@ -1,0 +1,137 @@
+//! Worlds: `GET /api/agents/worlds`, `POST /:agentId/worlds`, `PATCH /:agentId/worlds/:worldId`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use agentd_core::agent_data::World;
+use agentd_core::{ErrorCode, create_unique_uuid, parse_uuid};
+use agentd_storage::{StorageError, WorldStore};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ok, path_id, running_agent};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Worlds listed when the client does not say how many.
+const DEFAULT_WORLDS: i64 = 100;
+
+/// The World JSON of elizaOS.
+pub(crate) fn render_world(w: &World) -> Value {
+    json!({
+        "id": w.id, "name": w.name, "agentId": w.agent_id,
+        "messageServerId": w.message_server_id, "metadata": w.metadata.clone().unwrap_or(json!({})),
+    })
+}
+
+/// Query of `GET /api/agents/worlds`.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    /// At most this many worlds (default 100, at most 500).
+    limit: Option<i64>,
+}
+
+/// `GET /api/agents/worlds`: the worlds of every agent, oldest first, bounded.
+pub async fn list_worlds(
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let worlds = state
+        .db()
+        .list_worlds(None, query.limit.unwrap_or(DEFAULT_WORLDS))
+        .await?;
+    let worlds: Vec<Value> = worlds.iter().map(render_world).collect();
+    Ok(ok(StatusCode::OK, json!({ "worlds": worlds })))
+}
+
+/// Body of `POST /:agentId/worlds`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewWorld {
+    /// Required.
+    name: Option<String>,
+    /// The message server it mirrors.
+    message_server_id: Option<String>,
+    /// Free-form metadata.
+    metadata: Option<Value>,
+}
+
+/// `POST /api/agents/:agentId/worlds`: 201 `{world}`.
+pub async fn create_world(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<NewWorld>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = running_agent(&state, &path).await?;
+    let body = body.into_inner();
+    let name = body
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| ApiError::new(ErrorCode::BadRequest, "World name is required"))?;
+    let server = match body.message_server_id.as_deref() {
+        None => None,
+        Some(s) => Some(parse_uuid(s).ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidId, "Invalid message server ID format")
+        })?),
+    };
+    let now = Utc::now();
+    let world = World {
+        id: create_unique_uuid(
+            agent.id,
+            &format!("world-{}-{}", now.timestamp_millis(), uuid::Uuid::new_v4()),
+        ),
+        agent_id: agent.id,
+        name,
+        metadata: Some(body.metadata.unwrap_or_else(|| json!({}))),
+        message_server_id: server,
+        created_at: now,
+    };
+    let world = state.db().create_world(&world).await?;
+    Ok(ok(
+        StatusCode::CREATED,
+        json!({"world": render_world(&world)}),
+    ))
+}
+
+/// Body of `PATCH /:agentId/worlds/:worldId`.
+#[derive(Debug, Deserialize)]
+pub struct WorldUpdate {
+    /// New name.
+    name: Option<String>,
+    /// Shallow-merged into the metadata.
+    metadata: Option<serde_json::Map<String, Value>>,
+    /// What the api-client sends: stored as `metadata.settings`.
+    settings: Option<Value>,
+}
+
+/// `PATCH /api/agents/:agentId/worlds/:worldId`: 200 `{world}`.
+pub async fn update_world(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<WorldUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let (agent_raw, world_raw) = path.into_inner();
+    let agent = running_agent(&state, &agent_raw).await?;
+    let world_id = path_id(&world_raw, "world")?;
+    let not_found = || ApiError::new(ErrorCode::NotFound, "World not found");
+    let mut world = match state.db().get_world(world_id).await {
+        Ok(w) if w.agent_id == agent.id => w,
+        Ok(_) | Err(StorageError::NotFound(_)) => return Err(not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let body = body.into_inner();
+    if let Some(name) = body.name.filter(|n| !n.trim().is_empty()) {
+        world.name = name;
+    }
+    let mut meta = match world.metadata.take() {
+        Some(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    meta.extend(body.metadata.unwrap_or_default());
+    if let Some(settings) = body.settings {
+        meta.insert("settings".into(), settings);
+    }
+    world.metadata = Some(Value::Object(meta));
+    let world = state.db().update_world(&world).await?;
+    Ok(ok(StatusCode::OK, json!({"world": render_world(&world)})))
+}

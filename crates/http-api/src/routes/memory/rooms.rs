@@ -1,0 +1,150 @@
+//! An agent's rooms: create, list (bounded), get.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use agentd_core::agent_data::{Room, World};
+use agentd_core::time::to_millis;
+use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, create_unique_uuid, parse_uuid};
+use agentd_storage::{RoomStore, StorageError, WorldStore};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::render_room;
+use crate::error::ApiError;
+use crate::routes::agents::{ok, path_id, running_agent};
+use crate::state::AppState;
+
+/// Rooms listed when the client does not give `limit`.
+const DEFAULT_ROOMS: i64 = 100;
+
+/// Body of `POST /:agentId/rooms`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewRoom {
+    /// Required.
+    name: Option<String>,
+    /// Default `DM`.
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    /// Default `client`.
+    source: Option<String>,
+    /// The world; default the agent's mirror of the message server.
+    world_id: Option<String>,
+    /// Free-form metadata.
+    metadata: Option<Value>,
+    /// The message server; default the default server.
+    message_server_id: Option<String>,
+}
+
+fn uuid_field(v: Option<&str>, what: &str) -> Result<Option<uuid::Uuid>, ApiError> {
+    v.map(|s| {
+        parse_uuid(s)
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidId, format!("Invalid {what} ID format")))
+    })
+    .transpose()
+}
+
+/// `POST /:agentId/rooms`: 201 with the room.
+pub async fn create_room(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<NewRoom>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = running_agent(&state, &path).await?;
+    let body = body.into_inner();
+    let name = body
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| ApiError::new(ErrorCode::MissingParam, "Room name is required"))?;
+    let server = uuid_field(body.message_server_id.as_deref(), "message server")?
+        .unwrap_or(DEFAULT_SERVER_ID);
+    let now = Utc::now();
+    let world_id = match uuid_field(body.world_id.as_deref(), "world")? {
+        Some(w) => w,
+        None => {
+            let world = World {
+                id: create_unique_uuid(agent.id, &server.to_string()),
+                agent_id: agent.id,
+                name: format!("Server {}", &server.to_string()[..8]),
+                metadata: None,
+                message_server_id: Some(server),
+                created_at: now,
+            };
+            state.db().ensure_world(&world).await?.id
+        }
+    };
+    let room = Room {
+        id: uuid::Uuid::new_v4(),
+        agent_id: Some(agent.id),
+        source: body.source.unwrap_or_else(|| "client".into()),
+        kind: body.kind.unwrap_or_else(|| "DM".into()),
+        message_server_id: Some(server),
+        world_id: Some(world_id),
+        name: Some(name),
+        metadata: Some(body.metadata.unwrap_or_else(|| json!({}))),
+        channel_id: None,
+        created_at: now,
+    };
+    let r = state
+        .db()
+        .create_room(&room)
+        .await
+        .map_err(|e| ApiError::opaque(ErrorCode::CreateError, e))?;
+    Ok(ok(
+        StatusCode::CREATED,
+        json!({
+            "id": r.id, "name": r.name, "agentId": r.agent_id, "createdAt": to_millis(r.created_at),
+            "source": r.source, "type": r.kind, "worldId": r.world_id,
+            "messageServerId": r.message_server_id, "metadata": r.metadata,
+        }),
+    ))
+}
+
+/// Query of `GET /:agentId/rooms`.
+#[derive(Debug, Deserialize)]
+pub struct RoomsQuery {
+    /// At most this many rooms (default 100, at most 500).
+    limit: Option<i64>,
+}
+
+/// `GET /:agentId/rooms`: `{rooms}`, oldest first, bounded.
+pub async fn list_rooms(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<RoomsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = running_agent(&state, &path).await?;
+    let rooms: Vec<Value> = state
+        .db()
+        .list_rooms(agent.id, query.limit.unwrap_or(DEFAULT_ROOMS))
+        .await
+        .map_err(|e| ApiError::opaque(ErrorCode::DbError, e))?
+        .iter()
+        .map(render_room)
+        .collect();
+    Ok(ok(StatusCode::OK, json!({ "rooms": rooms })))
+}
+
+/// `GET /:agentId/rooms/:roomId`: the room with its world's name.
+pub async fn get_room(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (agent_raw, room_raw) = path.into_inner();
+    let agent = running_agent(&state, &agent_raw).await?;
+    let id = path_id(&room_raw, "room")?;
+    let not_found = || ApiError::new(ErrorCode::NotFound, "Room not found");
+    let room = match state.db().get_room(id).await {
+        Ok(r) if r.agent_id == Some(agent.id) => r,
+        Ok(_) | Err(StorageError::NotFound(_)) => return Err(not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = render_room(&room);
+    if let Some(w) = room.world_id
+        && let Ok(world) = state.db().get_world(w).await
+    {
+        out["worldName"] = world.name.into();
+    }
+    Ok(ok(StatusCode::OK, out))
+}
