@@ -77,13 +77,13 @@ pub fn run() -> ExitCode {
 /// requests and closes the database.
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let app = Application::build(settings).await?;
-    let handle = app.handle();
+    let handle = app.shutdown_handle();
     actix_web::rt::spawn(async move {
         match shutdown_signal().await {
             Ok(signal) => tracing::info!(signal, "shutting down gracefully"),
             Err(err) => tracing::error!(error = %err, "cannot listen for signals; shutting down"),
         }
-        handle.stop(true).await;
+        handle.stop().await;
     });
     app.run_until_stopped().await.map_err(StartupError::Serve)
 }

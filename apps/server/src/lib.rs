@@ -10,4 +10,4 @@ pub mod startup;
 pub mod telemetry;
 
 pub use settings::{LogFormat, Settings, SettingsError};
-pub use startup::{Application, StartupError};
+pub use startup::{Application, ShutdownHandle, StartupError};

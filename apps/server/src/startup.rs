@@ -12,6 +12,7 @@ use actix_web::dev::{Server, ServerHandle};
 use agentd_bus::{Bus, LocalBus};
 use agentd_http_api::AppState;
 use agentd_runtime::{AgentManager, AgentRegistry};
+use agentd_socketio::SocketIoServer;
 use agentd_storage::{Db, StorageError};
 
 use crate::settings::Settings;
@@ -90,6 +91,24 @@ pub struct Application {
     server: Server,
     db: Db,
     agents: AgentManager,
+    io: SocketIoServer,
+}
+
+/// Stops a running [`Application`] gracefully: real-time sockets are closed first (an open
+/// websocket would otherwise hold the drain open until the shutdown timeout), then the
+/// listener stops accepting and in-flight requests finish.
+#[derive(Clone)]
+pub struct ShutdownHandle {
+    server: ServerHandle,
+    io: SocketIoServer,
+}
+
+impl ShutdownHandle {
+    /// Closes every Socket.IO session, then stops the HTTP server and waits for the drain.
+    pub async fn stop(&self) {
+        self.io.close_all();
+        self.server.stop(true).await;
+    }
 }
 
 impl Application {
@@ -117,6 +136,7 @@ impl Application {
         let bus: Arc<dyn Bus> = Arc::new(LocalBus::default());
         let state = AppState::new(settings.api.clone(), db.clone(), agents, bus);
         let agents = state.agent_manager().clone();
+        let io = state.realtime().io().clone();
         let server = agentd_http_api::serve(listener, state, settings.shutdown_timeout)
             .map_err(StartupError::Serve)?;
         Ok(Application {
@@ -124,6 +144,7 @@ impl Application {
             server,
             db,
             agents,
+            io,
         })
     }
 
@@ -140,6 +161,14 @@ impl Application {
     /// A handle to stop the server (tests; the binary stops on SIGINT/SIGTERM).
     pub fn handle(&self) -> ServerHandle {
         self.server.handle()
+    }
+
+    /// A handle for a graceful stop that also closes real-time sessions.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle {
+            server: self.server.handle(),
+            io: self.io.clone(),
+        }
     }
 
     /// Serves until stopped, then closes the database pool once in-flight requests drained.

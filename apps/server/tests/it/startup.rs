@@ -94,3 +94,44 @@ async fn a_busy_port_is_an_error_naming_the_address() {
     let msg = err.to_string();
     assert!(msg.contains(&format!("127.0.0.1:{port}")), "{msg}");
 }
+
+#[actix_web::test]
+async fn an_open_websocket_does_not_hold_shutdown_until_the_timeout() {
+    use futures_util::StreamExt;
+    let dir = tempfile::tempdir().unwrap();
+    let app = Application::build(settings(
+        &dir,
+        &[
+            ("AGENTD_SHUTDOWN_TIMEOUT_SECS", "30"),
+            ("AGENTD_DEFAULT_AGENT", "false"),
+        ],
+    ))
+    .await
+    .unwrap();
+    let port = app.port();
+    let handle = app.shutdown_handle();
+    let running = actix_web::rt::spawn(app.run_until_stopped());
+
+    let (_res, mut ws) = awc::Client::default()
+        .ws(format!(
+            "ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket"
+        ))
+        .connect()
+        .await
+        .unwrap();
+    // The Engine.IO open packet proves the session is live.
+    let open = ws.next().await.unwrap().unwrap();
+    assert!(
+        matches!(open, awc::ws::Frame::Text(ref t) if t.starts_with(b"0{")),
+        "{open:?}"
+    );
+
+    let started = std::time::Instant::now();
+    handle.stop().await;
+    running.await.unwrap().unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "shutdown waited {:?} for an idle websocket",
+        started.elapsed()
+    );
+}
