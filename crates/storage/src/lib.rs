@@ -29,7 +29,9 @@ pub use channels::DM_CHANNEL_KIND;
 pub use cursors::CursorStore;
 pub use error::StorageError;
 pub use jobs::{JobOutcome, JobStore};
-pub use messages::{CreatedMessage, MAX_PAGE_LIMIT, MessagePage, MessageStore, NewMessage};
+pub use messages::{
+    CreatedMessage, MAX_PAGE_LIMIT, MessagePage, MessageStore, MessageUpdate, NewMessage,
+};
 pub use migrate::{PG_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use pool::{Db, SqliteConn};
 pub use servers::{DEFAULT_SERVER_NAME, DEFAULT_SERVER_SOURCE_TYPE, ServerStore};
