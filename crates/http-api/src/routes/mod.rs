@@ -2,6 +2,7 @@
 
 pub mod fallback;
 pub mod health;
+pub mod messaging;
 pub mod server;
 pub mod system;
 
@@ -35,5 +36,6 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
             .service(get("/version", system::get_version))
             .service(get("/config", system::get_config))
             .default_service(web::to(fallback::api_not_found)),
-    );
+    )
+    .configure(messaging::configure);
 }

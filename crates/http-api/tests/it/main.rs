@@ -11,5 +11,6 @@ mod cors;
 mod headers;
 mod helpers;
 mod limits;
+mod messaging;
 mod rate_limit;
 mod routes;
