@@ -7,4 +7,5 @@
 )]
 
 mod binary;
+mod crash;
 mod startup;
