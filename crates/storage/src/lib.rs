@@ -10,6 +10,7 @@
 mod agents;
 mod channels;
 mod cursors;
+mod deliveries;
 mod error;
 mod jobs;
 mod messages;
@@ -27,6 +28,7 @@ pub use agents::AgentStore;
 pub use channels::ChannelStore;
 pub use channels::DM_CHANNEL_KIND;
 pub use cursors::CursorStore;
+pub use deliveries::{Delivery, DeliveryStore};
 pub use error::StorageError;
 pub use jobs::{JobOutcome, JobStore};
 pub use messages::{
@@ -43,8 +45,8 @@ use std::path::PathBuf;
 /// Every storage trait, for `use agentd_storage::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        AgentStore, ChannelStore, CursorStore, JobStore, MessageStore, ServerStore, SessionStore,
-        UploadStore,
+        AgentStore, ChannelStore, CursorStore, DeliveryStore, JobStore, MessageStore, ServerStore,
+        SessionStore, UploadStore,
     };
 }
 

@@ -2,11 +2,13 @@
 
 mod row;
 
+use crate::deliveries::{Delivery, upsert_delivery};
 use crate::error::NotFoundExt;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::{central_messages, channels};
 use crate::types::{Id, Ts, now, truncate_micros};
 use crate::{Db, StorageError};
+use agentd_core::model::DeliveryState;
 use agentd_core::model::Message;
 use agentd_core::time::Timestamp;
 use diesel::prelude::*;
@@ -255,6 +257,23 @@ impl MessageStore for Db {
                     .returning(MessageRow::as_returning())
                     .get_result(c)
                     .await?;
+                // A reply settles the answered message's delivery to this author, in the
+                // same transaction, so a reply is never stored without being recorded.
+                if let Some(answered) = m.in_reply_to {
+                    let exists: i64 = central_messages::table
+                        .filter(central_messages::id.eq(Id(answered)))
+                        .count()
+                        .get_result(c)
+                        .await?;
+                    if exists > 0 {
+                        let d = Delivery {
+                            message_id: answered,
+                            agent_id: m.author_id,
+                            state: DeliveryState::Replied,
+                        };
+                        upsert_delivery!(c, &d)?;
+                    }
+                }
                 Ok(r)
             })
             .await

@@ -11,7 +11,7 @@ use agentd_storage::{MessageUpdate, NewMessage, StorageError};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::messages::{idempotency_key, store};
+use super::messages::{idempotency_key, running_participants, store};
 use super::render;
 use super::support::{
     alias_server_id, bad_request, created, fail, object, ok, opt_uuid, path_id, resource, storage,
@@ -96,7 +96,8 @@ async fn submit(
     m.source_type = Some(source_type);
     m.metadata = o.get("metadata").filter(|v| v.is_object()).cloned();
     m.client_message_id = idempotency_key(req, &o)?;
-    let stored = store(state, &m).await?.message;
+    let to = running_participants(state, channel_id, author).await?;
+    let stored = store(state, &m, &to).await?.message;
     Ok(created(render::central_message(&stored)))
 }
 
@@ -176,7 +177,8 @@ pub async fn ingest_external(
     }
     m.metadata = (!meta.is_empty()).then_some(Value::Object(meta));
     m.client_message_id = idempotency_key(&req, &o)?;
-    let stored = store(&state, &m).await?.message;
+    let to = running_participants(&state, channel_id, author).await?;
+    let stored = store(&state, &m, &to).await?.message;
     Ok(HttpResponse::Accepted().json(json!({
         "success": true,
         "message": "Message ingested and published to bus",

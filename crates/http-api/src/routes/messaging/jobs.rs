@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
 use agentd_bus::{BusEvent, EventKind, Filter, Received};
-use agentd_core::model::{Channel, Job};
+use agentd_core::model::{Channel, DeliveryState, Job};
 use agentd_core::time::to_millis;
 use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, parse_uuid};
 use agentd_storage::prelude::*;
-use agentd_storage::{JobOutcome, NewMessage, StorageError};
+use agentd_storage::{Delivery, JobOutcome, NewMessage, StorageError};
 use chrono::Utc;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -123,6 +123,19 @@ pub async fn create_job(
     let mut sub = state
         .bus()
         .subscribe_to(Filter::channel(channel.id).and_kinds(&[EventKind::NewMessage]));
+    let dispatched = Delivery {
+        message_id: msg.id,
+        agent_id: agent,
+        state: DeliveryState::Dispatched,
+    };
+    if db.set_delivery(&dispatched).await.is_ok() {
+        state.bus().publish(BusEvent::DeliveryChanged {
+            channel_id: msg.channel_id,
+            message_id: msg.id,
+            agent_id: agent,
+            state: DeliveryState::Dispatched,
+        });
+    }
     state.bus().publish(BusEvent::NewMessage {
         channel_id: msg.channel_id,
         seq: msg.seq,

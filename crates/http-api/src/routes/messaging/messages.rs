@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, web};
 use agentd_bus::BusEvent;
 use agentd_core::model::Channel;
+use agentd_core::model::DeliveryState;
 use agentd_core::time::parse_millis_or_iso;
 use agentd_core::{ErrorCode, parse_uuid};
 use agentd_storage::prelude::*;
-use agentd_storage::{CreatedMessage, MessagePage, NewMessage, StorageError};
+use agentd_storage::{CreatedMessage, Delivery, MessagePage, NewMessage, StorageError};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -44,9 +45,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     }
 }
 
-/// Stores a message through the one storage operation and, unless it was a replay,
-/// publishes `new_message` (with its seq) after the commit.
-pub(super) async fn store(state: &AppState, m: &NewMessage) -> Result<CreatedMessage, ApiError> {
+/// Stores a message through the one storage operation and, unless it was a replay, after
+/// the commit: records it `dispatched` to `dispatch_to` (the running agents that will get
+/// it), publishes those delivery changes, then `new_message` with its seq; a reply also
+/// publishes the answered message's `replied` (recorded by the storage in the same
+/// transaction as the reply).
+pub(super) async fn store(
+    state: &AppState,
+    m: &NewMessage,
+    dispatch_to: &[Uuid],
+) -> Result<CreatedMessage, ApiError> {
     let created = state.db().create_message(m).await.map_err(|e| match e {
         StorageError::Conflict("already exists") => {
             fail(ErrorCode::Conflict, "A message with this id already exists")
@@ -54,16 +62,59 @@ pub(super) async fn store(state: &AppState, m: &NewMessage) -> Result<CreatedMes
         StorageError::Conflict(_) => bad_request("in_reply_to_message_id names no message"),
         other => storage(other, "Channel not found"),
     })?;
-    if !created.replayed {
-        let msg = &created.message;
-        state.bus().publish(BusEvent::NewMessage {
-            channel_id: msg.channel_id,
-            seq: msg.seq,
+    if created.replayed {
+        return Ok(created);
+    }
+    let msg = &created.message;
+    let bus = state.bus();
+    for agent in dispatch_to.iter().copied().filter(|a| *a != msg.author_id) {
+        let d = Delivery {
             message_id: msg.id,
-            author_id: msg.author_id,
+            agent_id: agent,
+            state: DeliveryState::Dispatched,
+        };
+        if let Err(e) = state.db().set_delivery(&d).await {
+            tracing::warn!(message.id = %msg.id, agent.id = %agent, error = %e, "delivery state not recorded");
+            continue;
+        }
+        bus.publish(BusEvent::DeliveryChanged {
+            channel_id: msg.channel_id,
+            message_id: msg.id,
+            agent_id: agent,
+            state: DeliveryState::Dispatched,
+        });
+    }
+    bus.publish(BusEvent::NewMessage {
+        channel_id: msg.channel_id,
+        seq: msg.seq,
+        message_id: msg.id,
+        author_id: msg.author_id,
+    });
+    if let Some(answered) = msg.in_reply_to {
+        bus.publish(BusEvent::DeliveryChanged {
+            channel_id: msg.channel_id,
+            message_id: answered,
+            agent_id: msg.author_id,
+            state: DeliveryState::Replied,
         });
     }
     Ok(created)
+}
+
+/// The participants of a channel other than `author` that run here: who gets a message.
+pub(super) async fn running_participants(
+    state: &AppState,
+    channel_id: Uuid,
+    author: Uuid,
+) -> Result<Vec<Uuid>, ApiError> {
+    let p = state
+        .db()
+        .list_channel_participants(channel_id)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    Ok(p.into_iter()
+        .filter(|a| *a != author && state.agents().is_running(*a))
+        .collect())
 }
 
 /// The idempotency key: the `Idempotency-Key` header, else body `messageId`, else body
@@ -133,7 +184,19 @@ pub async fn list_messages(
         .list_messages(&page)
         .await
         .map_err(|e| storage(e, "Channel not found"))?;
-    let items: Vec<Value> = messages.iter().map(render::history_item).collect();
+    let ids: Vec<Uuid> = messages.iter().map(|m| m.id).collect();
+    let deliveries = state
+        .db()
+        .list_deliveries(&ids)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    let items: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            let mine = deliveries.iter().filter(|d| d.message_id == m.id);
+            render::with_delivery(render::history_item(m), mine.map(|d| (d.agent_id, d.state)))
+        })
+        .collect();
     Ok(ok(json!({"messages": items})))
 }
 

@@ -1,7 +1,7 @@
 //! The wire shapes of messaging records (spec 3.3, 3.4, 3.5). Every message shape carries
 //! its channel `seq` as an extra field; clients that do not know it ignore it.
 
-use agentd_core::model::{Channel, Message, MessageServer};
+use agentd_core::model::{Channel, DeliveryState, Message, MessageServer};
 use agentd_core::time::{to_iso, to_millis};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -157,4 +157,16 @@ pub fn agent_content(msg: &Message) -> Value {
 /// The family-B success envelope `{"success":true,"data":…}`.
 pub fn ok(data: Value) -> Value {
     json!({"success": true, "data": data})
+}
+
+/// Adds `delivery: {agentId: state}` to a rendered message: where it stands with each
+/// agent (empty: stored, no agent has it yet).
+pub fn with_delivery(mut v: Value, states: impl Iterator<Item = (Uuid, DeliveryState)>) -> Value {
+    let map: Map<String, Value> = states
+        .map(|(a, s)| (a.to_string(), s.as_str().into()))
+        .collect();
+    if let Value::Object(o) = &mut v {
+        o.insert("delivery".into(), Value::Object(map));
+    }
+    v
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
 use agentd_bus::{BusEvent, EventKind, Filter, Received, Subscription};
-use agentd_core::model::{Channel, Message};
+use agentd_core::model::{Channel, DeliveryState, Message};
 use agentd_storage::NewMessage;
 use agentd_storage::prelude::*;
 use serde_json::{Map, Value, json};
@@ -105,8 +105,12 @@ pub async fn respond(
                 EventKind::MessageStreamError,
             ]))
     });
-    let stored = store(state, &m).await?.message;
-    let user = render::bus_message(&stored, ctx.channel.message_server_id);
+    let stored = store(state, &m, &ctx.running).await?.message;
+    let states = ctx.running.iter().map(|a| (*a, DeliveryState::Dispatched));
+    let user = render::with_delivery(
+        render::bus_message(&stored, ctx.channel.message_server_id),
+        states,
+    );
     match (transport, sub) {
         (Transport::Http, Some(mut sub)) => {
             let reply = if ctx.running.is_empty() {

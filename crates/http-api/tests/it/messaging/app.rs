@@ -144,7 +144,8 @@ pub fn family_b(r: &Res, status: u16, message: &str) {
 
 /// A stand-in for the agent runtime: answers every message in a channel it participates
 /// in, exactly as the runtime does (stream chunk, reply stored with `in_reply_to`, then
-/// `new_message`). `delay` holds the reply back.
+/// `new_message` and the answered message's `replied` delivery). `delay` holds the reply
+/// back.
 pub fn echo_agent(app: &App, agent: Uuid, delay: Duration) {
     let bus: Arc<dyn Bus> = app.bus.clone();
     let db = app.db().clone();
@@ -194,6 +195,12 @@ pub fn echo_agent(app: &App, agent: Uuid, delay: Duration) {
                     seq: c.message.seq,
                     message_id: c.message.id,
                     author_id: agent,
+                });
+                bus.publish(BusEvent::DeliveryChanged {
+                    channel_id,
+                    message_id: msg.id,
+                    agent_id: agent,
+                    state: agentd_core::model::DeliveryState::Replied,
                 });
             }
         }

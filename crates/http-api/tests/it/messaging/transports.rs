@@ -122,3 +122,59 @@ async fn sse_streams_chunks_and_done(b: Backend) {
     app.stop().await;
 }
 both!(sse_streams_chunks_and_done);
+
+async fn delivery_state_is_readable_and_published(b: Backend) {
+    use agentd_bus::{Bus, BusEvent, EventKind, Filter, Received};
+    use agentd_core::model::DeliveryState;
+    let Some(app) = spawn(b).await else { return };
+    let user = Uuid::new_v4();
+    let agent = app.agent("eliza").await;
+    let silent = app.agent("silent").await;
+    echo_agent(&app, agent, Duration::from_millis(10));
+    let c = app.channel(&[user, agent, silent]).await;
+    let mut sub = app.bus.subscribe_to(Filter::kinds(&[EventKind::Delivery]));
+    let body = json!({"author_id": user, "content": "hi", "message_server_id": DEFAULT_SERVER_ID,
+                      "transport": "http"});
+    let r = app.post(&format!("/channels/{c}/messages"), body).await;
+    assert_eq!(r.status, 201, "{}", r.raw);
+    let id: Uuid = r.body["userMessage"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        r.body["userMessage"]["delivery"],
+        json!({agent.to_string(): "dispatched", silent.to_string(): "dispatched"})
+    );
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let got = tokio::time::timeout(Duration::from_secs(10), sub.recv()).await;
+        match got.unwrap() {
+            Received::Event(BusEvent::DeliveryChanged {
+                message_id,
+                agent_id,
+                state,
+                ..
+            }) => {
+                assert_eq!(message_id, id);
+                seen.push((agent_id, state));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(seen.contains(&(agent, DeliveryState::Replied)), "{seen:?}");
+    assert!(
+        seen.contains(&(silent, DeliveryState::Dispatched)),
+        "{seen:?}"
+    );
+    let r = app.get(&format!("/channels/{c}/messages")).await;
+    let msgs = r.body["data"]["messages"].as_array().unwrap();
+    assert_eq!(msgs[1]["id"], id.to_string());
+    assert_eq!(
+        msgs[1]["delivery"],
+        json!({agent.to_string(): "replied", silent.to_string(): "dispatched"})
+    );
+    assert_eq!(msgs[0]["delivery"], json!({}));
+    app.stop().await;
+}
+both!(delivery_state_is_readable_and_published);
