@@ -179,7 +179,9 @@ async fn pick_agent(state: &AppState, given: Option<&Value>) -> Result<Uuid, Api
             .as_str()
             .and_then(parse_uuid)
             .ok_or_else(|| bad_request("Invalid agentId format"))?;
-        if !state.agents().is_running(id) {
+        // Running here and stored (the job row refers to it): checked before anything is
+        // written, so a rejected job leaves no channel or message behind.
+        if !state.agents().is_running(id) || state.db().get_agent(id).await.is_err() {
             return Err(fail(ErrorCode::NotFound, format!("Agent {id} not found")));
         }
         return Ok(id);

@@ -8,6 +8,7 @@ mod core;
 mod jobs;
 mod load;
 mod messages;
+mod recovery;
 mod servers;
 mod transports;
 
