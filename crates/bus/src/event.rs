@@ -1,5 +1,6 @@
 //! The events that cross the bus (spec 6.1 plus agentd's channel lifecycle).
 
+use agentd_core::model::DeliveryState;
 use uuid::Uuid;
 
 /// The kind of an event, for subscribers that filter by kind.
@@ -21,6 +22,8 @@ pub enum EventKind {
     MessageComplete,
     /// Channel created, updated or deleted.
     ChannelLifecycle,
+    /// A message's delivery state changed for one agent.
+    Delivery,
 }
 
 /// One bus event. Message events carry the channel `seq` so gaps can be detected.
@@ -92,6 +95,17 @@ pub enum BusEvent {
         /// True when the channel no longer exists.
         deleted: bool,
     },
+    /// A message's delivery state changed for one agent (`dispatched`, `replied`, ...).
+    DeliveryChanged {
+        /// The channel.
+        channel_id: Uuid,
+        /// The message.
+        message_id: Uuid,
+        /// The agent it was delivered to.
+        agent_id: Uuid,
+        /// The new state.
+        state: DeliveryState,
+    },
 }
 
 impl BusEvent {
@@ -106,6 +120,7 @@ impl BusEvent {
             BusEvent::MessageStreamError { .. } => EventKind::MessageStreamError,
             BusEvent::MessageComplete { .. } => EventKind::MessageComplete,
             BusEvent::ChannelChanged { .. } => EventKind::ChannelLifecycle,
+            BusEvent::DeliveryChanged { .. } => EventKind::Delivery,
         }
     }
 
@@ -118,7 +133,8 @@ impl BusEvent {
             | BusEvent::MessageStreamChunk { channel_id, .. }
             | BusEvent::MessageStreamError { channel_id, .. }
             | BusEvent::MessageComplete { channel_id, .. }
-            | BusEvent::ChannelChanged { channel_id, .. } => Some(*channel_id),
+            | BusEvent::ChannelChanged { channel_id, .. }
+            | BusEvent::DeliveryChanged { channel_id, .. } => Some(*channel_id),
             BusEvent::ServerAgentUpdate { .. } => None,
         }
     }

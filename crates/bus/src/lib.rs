@@ -4,13 +4,21 @@
 //! The bus is a signal, storage is the truth (design section 4): events are small, may be
 //! dropped for a subscriber that falls behind, and every message event carries the
 //! channel's `seq` so a subscriber that sees a gap (or a [`Received::Lagged`]) re-reads
-//! the missing range from storage.
+//! the missing range from storage ([`SeqTracker`] detects gaps per channel).
+//!
+//! Callers see only [`Bus`], [`Filter`] and [`Subscription`]; a NATS implementation builds
+//! a `Subscription` from its own stream with [`Subscription::from_stream`], so callers do
+//! not change when the transport does.
 
 mod event;
 mod local;
+mod subscription;
+mod tracker;
 
 pub use event::{BusEvent, EventKind};
 pub use local::LocalBus;
+pub use subscription::{Filter, Subscription};
+pub use tracker::{Gap, SeqTracker};
 
 /// What a subscriber gets from [`Subscription::recv`].
 #[derive(Debug, Clone, PartialEq)]
@@ -29,21 +37,10 @@ pub trait Bus: Send + Sync + 'static {
     fn publish(&self, event: BusEvent);
     /// A new subscription that sees every event published from now on.
     fn subscribe(&self) -> Subscription;
-}
-
-/// A stream of bus events for one subscriber.
-pub struct Subscription {
-    inner: tokio::sync::broadcast::Receiver<BusEvent>,
-}
-
-impl Subscription {
-    /// Waits for the next event, a lag notice, or the end of the bus.
-    pub async fn recv(&mut self) -> Received {
-        use tokio::sync::broadcast::error::RecvError;
-        match self.inner.recv().await {
-            Ok(event) => Received::Event(event),
-            Err(RecvError::Lagged(n)) => Received::Lagged(n),
-            Err(RecvError::Closed) => Received::Closed,
-        }
+    /// A new subscription that sees only the events `filter` matches (by channel and/or
+    /// kind). Lag notices always pass: a filtered subscriber must know it missed events.
+    /// A NATS bus overrides this to subscribe to narrower subjects.
+    fn subscribe_to(&self, filter: Filter) -> Subscription {
+        self.subscribe().with_filter(filter)
     }
 }

@@ -33,9 +33,7 @@ impl Bus for LocalBus {
     }
 
     fn subscribe(&self) -> Subscription {
-        Subscription {
-            inner: self.sender.subscribe(),
-        }
+        Subscription::local(self.sender.subscribe())
     }
 }
 
@@ -75,6 +73,46 @@ mod tests {
         }
         assert_eq!(slow.recv().await, Received::Lagged(6));
         assert!(matches!(slow.recv().await, Received::Event(_)));
+    }
+
+    #[tokio::test]
+    async fn filtered_subscribers_see_only_their_channel_or_kind() {
+        use crate::{EventKind, Filter};
+        use futures_util::StreamExt;
+        let bus = LocalBus::default();
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut by_channel = bus.subscribe_to(Filter::channel(a));
+        let by_kind = bus.subscribe_to(Filter::kinds(&[EventKind::MessageComplete]));
+        bus.publish(cleared(b));
+        bus.publish(cleared(a));
+        let done = BusEvent::MessageComplete {
+            channel_id: b,
+            server_id: Uuid::nil(),
+        };
+        bus.publish(done.clone());
+        assert_eq!(by_channel.recv().await, Received::Event(cleared(a)));
+        let mut stream = Box::pin(by_kind.into_stream());
+        assert_eq!(stream.next().await, Some(Received::Event(done)));
+    }
+
+    #[tokio::test]
+    async fn a_filtered_subscriber_is_told_about_lag() {
+        use crate::Filter;
+        let bus = LocalBus::new(2);
+        let c = Uuid::new_v4();
+        let mut sub = bus.subscribe_to(Filter::channel(c));
+        for _ in 0..5 {
+            bus.publish(cleared(Uuid::new_v4()));
+        }
+        assert_eq!(sub.recv().await, Received::Lagged(3));
+    }
+
+    #[tokio::test]
+    async fn a_stream_subscription_ends_when_its_source_does() {
+        let items = vec![Received::Event(cleared(Uuid::new_v4()))];
+        let mut sub = Subscription::from_stream(futures_util::stream::iter(items.clone()));
+        assert_eq!(sub.recv().await, items[0]);
+        assert_eq!(sub.recv().await, Received::Closed);
     }
 
     #[tokio::test]

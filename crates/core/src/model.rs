@@ -233,3 +233,53 @@ pub struct Session {
     /// Hash of a per-session token, if one was issued.
     pub token_hash: Option<String>,
 }
+
+/// Where a message stands with one participating agent: `stored` (no agent has it yet),
+/// `dispatched` to the agent, then `replied`, `errored` or `ignored`. Terminal states are
+/// never replaced by `dispatched`, so a late dispatch record cannot hide a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Stored; not yet handed to the agent.
+    Stored,
+    /// Published to the agent.
+    Dispatched,
+    /// The agent's reply is stored.
+    Replied,
+    /// The agent failed to handle it.
+    Errored,
+    /// The agent chose not to reply.
+    Ignored,
+}
+
+impl DeliveryState {
+    /// The wire and storage spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Stored => "stored",
+            DeliveryState::Dispatched => "dispatched",
+            DeliveryState::Replied => "replied",
+            DeliveryState::Errored => "errored",
+            DeliveryState::Ignored => "ignored",
+        }
+    }
+
+    /// Parses [`DeliveryState::as_str`] output.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "stored" => DeliveryState::Stored,
+            "dispatched" => DeliveryState::Dispatched,
+            "replied" => DeliveryState::Replied,
+            "errored" => DeliveryState::Errored,
+            "ignored" => DeliveryState::Ignored,
+            _ => return None,
+        })
+    }
+
+    /// Whether the agent is done with the message.
+    pub const fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            DeliveryState::Replied | DeliveryState::Errored | DeliveryState::Ignored
+        )
+    }
+}

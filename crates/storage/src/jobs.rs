@@ -44,6 +44,10 @@ pub trait JobStore {
         &self,
         outcome: &JobOutcome,
     ) -> impl Future<Output = Result<Job, StorageError>> + Send;
+    /// How many jobs there are per status (statuses without jobs are absent).
+    fn count_jobs_by_status(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(String, i64)>, StorageError>> + Send;
     /// Deletes the jobs that expired before `cutoff`; returns how many.
     fn delete_expired_jobs(
         &self,
@@ -166,6 +170,18 @@ impl JobStore for Db {
                 .await
                 .or_not_found("job")?;
             Ok(r.into())
+        })
+    }
+
+    async fn count_jobs_by_status(&self) -> Result<Vec<(String, i64)>, StorageError> {
+        with_conn!(self, |c| {
+            let rows: Vec<(String, i64)> = jobs::table
+                .group_by(jobs::status)
+                .select((jobs::status, diesel::dsl::count_star()))
+                .order(jobs::status.asc())
+                .load(c)
+                .await?;
+            Ok(rows)
         })
     }
 

@@ -10,6 +10,7 @@
 mod agents;
 mod channels;
 mod cursors;
+mod deliveries;
 mod entities;
 mod error;
 mod jobs;
@@ -33,12 +34,15 @@ pub use agents::AgentStore;
 pub use channels::ChannelStore;
 pub use channels::DM_CHANNEL_KIND;
 pub use cursors::CursorStore;
+pub use deliveries::{Delivery, DeliveryStore};
 pub use entities::EntityStore;
 pub use error::StorageError;
 pub use jobs::{JobOutcome, JobStore};
 pub use logs::{LogQuery, LogStore};
 pub use memories::{MemoryQuery, MemoryStore};
-pub use messages::{CreatedMessage, MAX_PAGE_LIMIT, MessagePage, MessageStore, NewMessage};
+pub use messages::{
+    CreatedMessage, MAX_PAGE_LIMIT, MessagePage, MessageStore, MessageUpdate, NewMessage,
+};
 pub use migrate::{PG_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use participants::ParticipantStore;
 pub use pool::{Db, SqliteConn};
@@ -53,9 +57,9 @@ use std::path::PathBuf;
 /// Every storage trait, for `use agentd_storage::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        AgentStore, ChannelStore, CursorStore, EntityStore, JobStore, LogStore, MemoryStore,
-        MessageStore, ParticipantStore, RoomStore, ServerStore, SessionStore, UploadStore,
-        WorldStore,
+        AgentStore, ChannelStore, CursorStore, DeliveryStore, EntityStore, JobStore, LogStore,
+        MemoryStore, MessageStore, ParticipantStore, RoomStore, ServerStore, SessionStore,
+        UploadStore, WorldStore,
     };
 }
 

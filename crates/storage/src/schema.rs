@@ -324,6 +324,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::{DbUuid, DbTimestamp};
+    message_deliveries (message_id, agent_id) {
+        message_id -> DbUuid,
+        agent_id -> DbUuid,
+        state -> Text,
+        updated_at -> DbTimestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agents,
     entities,
@@ -346,4 +357,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     agent_channel_cursors,
     jobs,
     uploads,
+    message_deliveries,
 );

@@ -30,7 +30,7 @@ struct Count {
 /// What to remove when the test is over.
 enum Cleanup {
     /// The temp directory holding the SQLite file.
-    Sqlite(#[expect(dead_code, reason = "held only to be deleted on drop")] tempfile::TempDir),
+    Sqlite(tempfile::TempDir),
     /// The PostgreSQL schema, dropped through a fresh connection to the base URL.
     Postgres { base_url: String, schema: String },
 }
@@ -111,6 +111,24 @@ impl TestDb {
         &self.db
     }
 
+    /// How another process (the `agentd` binary under test) reaches this database: the
+    /// PostgreSQL URL pinned to this test's schema, or `None` for SQLite (whose file is
+    /// [`TestDb::sqlite_dir`]`/agentd.db`).
+    pub fn postgres_url(&self) -> Option<String> {
+        match &self.cleanup {
+            Cleanup::Postgres { base_url, schema } => Some(schema_url(base_url, schema)),
+            Cleanup::Sqlite(_) => None,
+        }
+    }
+
+    /// The temp directory holding the SQLite file, `None` on PostgreSQL.
+    pub fn sqlite_dir(&self) -> Option<&std::path::Path> {
+        match &self.cleanup {
+            Cleanup::Sqlite(dir) => Some(dir.path()),
+            Cleanup::Postgres { .. } => None,
+        }
+    }
+
     /// Runs raw SQL (one or more statements) on this database: for tests that need rows
     /// no storage operation writes yet. Ids and timestamps may be written as string
     /// literals; they are valid on both backends.
@@ -169,8 +187,7 @@ impl TestDb {
         diesel::sql_query(format!("CREATE SCHEMA \"{schema}\""))
             .execute(&mut admin)
             .await?;
-        let sep = if base_url.contains('?') { '&' } else { '?' };
-        let url = format!("{base_url}{sep}options=-c%20search_path%3D{schema}");
+        let url = schema_url(&base_url, &schema);
         let t = TestDb {
             db: Db::connect_postgres(&url, 8)?,
             cleanup: Cleanup::Postgres { base_url, schema },
@@ -185,6 +202,12 @@ impl TestDb {
         self.db.migrate().await?;
         self.db.ensure_default_server().await
     }
+}
+
+/// `base_url` with its search path set to `schema`.
+fn schema_url(base_url: &str, schema: &str) -> String {
+    let sep = if base_url.contains('?') { '&' } else { '?' };
+    format!("{base_url}{sep}options=-c%20search_path%3D{schema}")
 }
 
 impl Drop for TestDb {

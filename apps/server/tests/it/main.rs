@@ -8,4 +8,5 @@
 
 mod agents;
 mod binary;
+mod crash;
 mod startup;

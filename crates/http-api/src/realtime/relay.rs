@@ -51,6 +51,9 @@ impl Relay {
 
     async fn on_event(&mut self, event: BusEvent) {
         match event {
+            // Delivery state is read from REST (`delivery` on messages); the elizaOS clients
+            // have no socket event for it.
+            BusEvent::DeliveryChanged { .. } => {}
             BusEvent::NewMessage {
                 channel_id,
                 seq,

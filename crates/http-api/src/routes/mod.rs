@@ -5,6 +5,7 @@ pub mod fallback;
 pub mod health;
 pub mod media;
 pub mod memory;
+pub mod messaging;
 pub mod server;
 pub mod system;
 
@@ -51,5 +52,6 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
             .service(get("/version", system::get_version))
             .service(get("/config", system::get_config))
             .default_service(web::to(fallback::api_not_found)),
-    );
+    )
+    .configure(messaging::configure);
 }

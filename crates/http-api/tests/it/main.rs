@@ -13,6 +13,7 @@ mod headers;
 mod helpers;
 mod limits;
 mod media;
+mod messaging;
 mod rate_limit;
 mod realtime;
 mod routes;

@@ -4,7 +4,7 @@ use crate::{channel, contract};
 use agentd_storage::prelude::*;
 use agentd_storage::testing::TestDb;
 use agentd_storage::types::now;
-use agentd_storage::{MAX_PAGE_LIMIT, MessagePage, NewMessage, StorageError};
+use agentd_storage::{MAX_PAGE_LIMIT, MessagePage, MessageUpdate, NewMessage, StorageError};
 use chrono::Duration;
 use serde_json::json;
 use uuid::Uuid;
@@ -145,6 +145,7 @@ async fn pages_by_seq_and_time(t: &TestDb) {
         before_seq,
         after_seq,
         before,
+        after: None,
         limit,
     };
     let list = |p: MessagePage| async move { seqs(&t.list_messages(&p).await.unwrap()) };
@@ -303,3 +304,54 @@ async fn concurrent_writers_get_exactly_one_to_n(t: &TestDb) {
     assert_eq!(t.count("central_messages", "1 = 1").await, total);
 }
 contract!(concurrent_writers_get_exactly_one_to_n, "multi_thread");
+
+async fn after_time_updates_and_replies(t: &TestDb) {
+    let c = channel(t).await;
+    let user = Uuid::new_v4();
+    let agent = Uuid::new_v4();
+    let t0 = now() - Duration::hours(1);
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let mut n = NewMessage::text(c.id, user, format!("m{i}"));
+        n.created_at = Some(t0 + Duration::seconds(i));
+        ids.push(t.create_message(&n).await.unwrap().message.id);
+    }
+    let page = MessagePage {
+        after: Some(t0 + Duration::seconds(3)),
+        ..MessagePage::latest(c.id, 10)
+    };
+    assert_eq!(seqs(&t.list_messages(&page).await.unwrap()), vec![6, 5]);
+
+    assert_eq!(t.find_reply(agent, ids[0]).await.unwrap(), None);
+    let mut reply = NewMessage::text(c.id, agent, "hi");
+    reply.in_reply_to = Some(ids[0]);
+    let stored = t.create_message(&reply).await.unwrap().message;
+    assert_eq!(
+        t.find_reply(agent, ids[0]).await.unwrap(),
+        Some(stored.clone())
+    );
+    assert_eq!(t.find_reply(user, ids[0]).await.unwrap(), None);
+
+    let u = MessageUpdate {
+        content: Some("edited".to_owned()),
+        metadata: Some(json!({"actionStatus": "done"})),
+        ..MessageUpdate::default()
+    };
+    let edited = t.update_message(stored.id, &u).await.unwrap();
+    assert_eq!(edited.content, "edited");
+    assert_eq!(edited.metadata, Some(json!({"actionStatus": "done"})));
+    assert_eq!((edited.seq, edited.author_id), (stored.seq, agent));
+    assert!(matches!(
+        t.update_message(Uuid::new_v4(), &u).await,
+        Err(StorageError::NotFound("message"))
+    ));
+    let dangling = MessageUpdate {
+        in_reply_to_root_message_id: Some(Uuid::new_v4()),
+        ..MessageUpdate::default()
+    };
+    assert!(matches!(
+        t.update_message(stored.id, &dangling).await,
+        Err(StorageError::Conflict(_))
+    ));
+}
+contract!(after_time_updates_and_replies);

@@ -123,6 +123,10 @@ async fn job_lifecycle(t: &TestDb) {
         .map(|j| j.id)
         .collect();
     assert_eq!(ids, vec![v.id, expired.id]);
+    assert_eq!(
+        t.count_jobs_by_status().await.unwrap(),
+        vec![("completed".to_owned(), 1), ("processing".to_owned(), 1)]
+    );
     assert_eq!(t.delete_expired_jobs(t0).await.unwrap(), 1);
     assert!(matches!(
         t.get_job(expired.id).await,

@@ -1,14 +1,19 @@
 //! Channel messages: gap-free per-channel `seq`, idempotent submission, cursor pages.
 
+mod row;
+
+use crate::deliveries::{Delivery, upsert_delivery};
 use crate::error::NotFoundExt;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::{central_messages, channels};
-use crate::types::{Id, Json, Ts, now, truncate_micros};
+use crate::types::{Id, Ts, now, truncate_micros};
 use crate::{Db, StorageError};
+use agentd_core::model::DeliveryState;
 use agentd_core::model::Message;
 use agentd_core::time::Timestamp;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use row::MessageRow;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -86,6 +91,8 @@ pub struct MessagePage {
     pub after_seq: Option<i64>,
     /// Only messages created strictly before this instant.
     pub before: Option<Timestamp>,
+    /// Only messages created strictly after this instant.
+    pub after: Option<Timestamp>,
     /// Page size, clamped to `1..=MAX_PAGE_LIMIT`.
     pub limit: i64,
 }
@@ -98,9 +105,28 @@ impl MessagePage {
             before_seq: None,
             after_seq: None,
             before: None,
+            after: None,
             limit,
         }
     }
+}
+
+/// The fields of a stored message that [`MessageStore::update_message`] changes; `None`
+/// keeps the stored value. `seq`, channel and creation time never change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessageUpdate {
+    /// New text content.
+    pub content: Option<String>,
+    /// New raw message.
+    pub raw_message: Option<Value>,
+    /// New source type.
+    pub source_type: Option<String>,
+    /// New reply link (a message that must exist).
+    pub in_reply_to_root_message_id: Option<Uuid>,
+    /// New metadata (replaced, not merged).
+    pub metadata: Option<Value>,
+    /// New author.
+    pub author_id: Option<Uuid>,
 }
 
 /// Message operations.
@@ -122,6 +148,20 @@ pub trait MessageStore {
         &self,
         page: &MessagePage,
     ) -> impl Future<Output = Result<Vec<Message>, StorageError>> + Send;
+    /// Changes the given fields of a message; `updated_at` becomes now. `NotFound` if absent,
+    /// `Conflict` if the new reply link names no message.
+    fn update_message(
+        &self,
+        id: Uuid,
+        update: &MessageUpdate,
+    ) -> impl Future<Output = Result<Message, StorageError>> + Send;
+    /// The reply `author_id` stored to `message_id` (through `in_reply_to`), if any: how a
+    /// waiter that may have missed the bus event finds the answer (one index lookup).
+    fn find_reply(
+        &self,
+        author_id: Uuid,
+        message_id: Uuid,
+    ) -> impl Future<Output = Result<Option<Message>, StorageError>> + Send;
     /// Deletes one message of a channel; `NotFound` if it is not in that channel.
     fn delete_message(
         &self,
@@ -134,69 +174,6 @@ pub trait MessageStore {
         &self,
         channel_id: Uuid,
     ) -> impl Future<Output = Result<u64, StorageError>> + Send;
-}
-
-/// One `central_messages` row.
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = central_messages)]
-#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
-struct MessageRow {
-    id: Id,
-    channel_id: Id,
-    seq: i64,
-    author_id: Id,
-    content: String,
-    raw_message: Option<Json>,
-    in_reply_to_root_message_id: Option<Id>,
-    source_type: Option<String>,
-    source_id: Option<String>,
-    metadata: Option<Json>,
-    client_message_id: Option<String>,
-    in_reply_to: Option<Id>,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl MessageRow {
-    fn new(m: &NewMessage, seq: i64, t: Timestamp) -> Self {
-        MessageRow {
-            id: Id(m.id),
-            channel_id: Id(m.channel_id),
-            seq,
-            author_id: Id(m.author_id),
-            content: m.content.clone(),
-            raw_message: m.raw_message.clone().map(Json),
-            in_reply_to_root_message_id: m.in_reply_to_root_message_id.map(Id),
-            source_type: m.source_type.clone(),
-            source_id: m.source_id.clone(),
-            metadata: m.metadata.clone().map(Json),
-            client_message_id: m.client_message_id.clone(),
-            in_reply_to: m.in_reply_to.map(Id),
-            created_at: Ts(t),
-            updated_at: Ts(t),
-        }
-    }
-}
-
-impl From<MessageRow> for Message {
-    fn from(r: MessageRow) -> Self {
-        Message {
-            id: r.id.0,
-            channel_id: r.channel_id.0,
-            seq: r.seq,
-            author_id: r.author_id.0,
-            content: r.content,
-            raw_message: r.raw_message.map(|j| j.0),
-            in_reply_to_root_message_id: r.in_reply_to_root_message_id.map(|i| i.0),
-            source_type: r.source_type,
-            source_id: r.source_id,
-            metadata: r.metadata.map(|j| j.0),
-            client_message_id: r.client_message_id,
-            in_reply_to: r.in_reply_to.map(|i| i.0),
-            created_at: r.created_at.0,
-            updated_at: r.updated_at.0,
-        }
-    }
 }
 
 /// A replay if the stored message has the same body as the new one, else a conflict.
@@ -280,6 +257,23 @@ impl MessageStore for Db {
                     .returning(MessageRow::as_returning())
                     .get_result(c)
                     .await?;
+                // A reply settles the answered message's delivery to this author, in the
+                // same transaction, so a reply is never stored without being recorded.
+                if let Some(answered) = m.in_reply_to {
+                    let exists: i64 = central_messages::table
+                        .filter(central_messages::id.eq(Id(answered)))
+                        .count()
+                        .get_result(c)
+                        .await?;
+                    if exists > 0 {
+                        let d = Delivery {
+                            message_id: answered,
+                            agent_id: m.author_id,
+                            state: DeliveryState::Replied,
+                        };
+                        upsert_delivery!(c, &d)?;
+                    }
+                }
                 Ok(r)
             })
             .await
@@ -327,6 +321,9 @@ impl MessageStore for Db {
             if let Some(t) = page.before {
                 q = q.filter(central_messages::created_at.lt(Ts(truncate_micros(t))));
             }
+            if let Some(t) = page.after {
+                q = q.filter(central_messages::created_at.gt(Ts(truncate_micros(t))));
+            }
             q = if forward {
                 q.order(central_messages::seq.asc())
             } else {
@@ -338,6 +335,36 @@ impl MessageStore for Db {
             rows.reverse();
         }
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn update_message(&self, id: Uuid, u: &MessageUpdate) -> Result<Message, StorageError> {
+        let changes = row::MessageChanges::new(u);
+        with_write_conn!(self, |c| {
+            let r: MessageRow = diesel::update(central_messages::table.find(Id(id)))
+                .set(&changes)
+                .returning(MessageRow::as_returning())
+                .get_result(c)
+                .await
+                .or_not_found("message")?;
+            Ok(r.into())
+        })
+    }
+
+    async fn find_reply(
+        &self,
+        author_id: Uuid,
+        message_id: Uuid,
+    ) -> Result<Option<Message>, StorageError> {
+        with_conn!(self, |c| {
+            let r: Option<MessageRow> = central_messages::table
+                .filter(central_messages::author_id.eq(Id(author_id)))
+                .filter(central_messages::in_reply_to.eq(Id(message_id)))
+                .select(MessageRow::as_select())
+                .first(c)
+                .await
+                .optional()?;
+            Ok(r.map(Into::into))
+        })
     }
 
     async fn delete_message(&self, channel_id: Uuid, message_id: Uuid) -> Result<(), StorageError> {

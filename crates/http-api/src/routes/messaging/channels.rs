@@ -1,0 +1,371 @@
+//! Channels, DMs and participants (spec 3.5, 6.4), with the `/central-channels` aliases.
+//! Message routes of a channel live in `messages.rs`.
+
+use actix_web::{HttpResponse, web};
+use agentd_bus::BusEvent;
+use agentd_core::model::Channel;
+use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, parse_uuid};
+use agentd_storage::prelude::*;
+use agentd_storage::{DM_CHANNEL_KIND, StorageError};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::render;
+use super::support::{
+    alias_server_id, bad_request, created, fail, object, ok, opt_uuid, path_id, resource, storage,
+    text,
+};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// elizaOS `ChannelType` values.
+const CHANNEL_TYPES: &[&str] = &[
+    "SELF",
+    "DM",
+    "GROUP",
+    "VOICE_DM",
+    "VOICE_GROUP",
+    "FEED",
+    "THREAD",
+    "WORLD",
+    "FORUM",
+    "API",
+];
+
+/// Registers the channel routes under both prefixes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/messaging/dm-channel").get(get_dm_channel));
+    for p in ["/messaging/channels", "/messaging/central-channels"] {
+        cfg.service(resource(p).post(create_channel))
+            .service(resource(&format!("{p}/{{channelId}}/details")).get(get_channel_details))
+            .service(
+                resource(&format!("{p}/{{channelId}}/participants")).get(list_channel_participants),
+            )
+            .service(
+                resource(&format!("{p}/{{channelId}}/agents"))
+                    .get(list_channel_agents)
+                    .post(add_channel_agent),
+            )
+            .service(
+                resource(&format!("{p}/{{channelId}}/agents/{{agentId}}"))
+                    .delete(remove_channel_agent),
+            )
+            .service(
+                resource(&format!("{p}/{{channelId}}"))
+                    .patch(update_channel)
+                    .delete(delete_channel),
+            );
+    }
+}
+
+/// A list of UUIDs, or `None` if it is not an array of UUID strings.
+fn uuid_list(v: &Value) -> Option<Vec<Uuid>> {
+    v.as_array()?
+        .iter()
+        .map(|x| x.as_str().and_then(parse_uuid))
+        .collect()
+}
+
+fn channel_id(raw: &str) -> Result<Uuid, ApiError> {
+    path_id(raw, "Invalid channelId")
+}
+
+/// `POST /channels`: `{name, message_server_id, participantCentralUserIds, type?, metadata?}`
+/// → `201 data:Channel`.
+pub async fn create_channel(
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let mut o = object(&body)?;
+    alias_server_id(&mut o);
+    let server = opt_uuid(&o, "message_server_id")
+        .map_err(|()| bad_request("Invalid message_server_id format"))?;
+    let participants = o.get("participantCentralUserIds").and_then(uuid_list);
+    let (Some(name), Some(server), Some(participants)) = (text(&o, "name"), server, participants)
+    else {
+        return Err(bad_request(
+            "Invalid payload. Required: name, message_server_id, participantCentralUserIds (array of UUIDs)",
+        ));
+    };
+    let kind = text(&o, "type").unwrap_or("GROUP");
+    if !CHANNEL_TYPES.contains(&kind) {
+        return Err(bad_request("Invalid channel type"));
+    }
+    let now = Utc::now();
+    let channel = Channel {
+        id: Uuid::new_v4(),
+        message_server_id: server,
+        name: name.to_owned(),
+        kind: kind.to_owned(),
+        source_type: text(&o, "sourceType").map(str::to_owned),
+        source_id: text(&o, "sourceId").map(str::to_owned),
+        topic: text(&o, "topic").map(str::to_owned),
+        metadata: o.get("metadata").filter(|m| m.is_object()).cloned(),
+        last_seq: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let stored = create_stored(&state, &channel, &participants).await?;
+    Ok(created(render::channel(&stored)))
+}
+
+/// Stores a channel and announces it; a missing server is a 404.
+pub(super) async fn create_stored(
+    state: &AppState,
+    channel: &Channel,
+    participants: &[Uuid],
+) -> Result<Channel, ApiError> {
+    let stored = state
+        .db()
+        .create_channel(channel, participants)
+        .await
+        .map_err(|e| match e {
+            StorageError::Conflict(_) => fail(
+                ErrorCode::NotFound,
+                format!("Server {} does not exist", channel.message_server_id),
+            ),
+            other => storage(other, "Server not found"),
+        })?;
+    state.bus().publish(BusEvent::ChannelChanged {
+        channel_id: stored.id,
+        deleted: false,
+    });
+    Ok(stored)
+}
+
+/// Query of `GET /dm-channel`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DmQuery {
+    current_user_id: Option<String>,
+    target_user_id: Option<String>,
+    dm_server_id: Option<String>,
+}
+
+/// `GET /dm-channel`: the DM channel of two users, created on first use (spec 6.4).
+pub async fn get_dm_channel(
+    state: web::Data<AppState>,
+    q: web::Query<DmQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let me = q.current_user_id.as_deref().and_then(parse_uuid);
+    let other = q.target_user_id.as_deref().and_then(parse_uuid);
+    let (Some(me), Some(other)) = (me, other) else {
+        return Err(bad_request("Missing targetUserId or currentUserId"));
+    };
+    if me == other {
+        return Err(bad_request("Cannot create DM channel with oneself"));
+    }
+    let mut server = q
+        .dm_server_id
+        .as_deref()
+        .and_then(parse_uuid)
+        .unwrap_or(DEFAULT_SERVER_ID);
+    if server != DEFAULT_SERVER_ID && state.db().get_message_server(server).await.is_err() {
+        server = DEFAULT_SERVER_ID;
+    }
+    let db = state.db();
+    if let Some(c) = db
+        .find_dm_channel(server, me, other)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?
+    {
+        return Ok(ok(render::channel(&c)));
+    }
+    let (a, b) = if me.to_string() < other.to_string() {
+        (me, other)
+    } else {
+        (other, me)
+    };
+    let now = Utc::now();
+    let channel = Channel {
+        id: Uuid::new_v4(),
+        message_server_id: server,
+        name: format!("DM-{a}-{b}"),
+        kind: DM_CHANNEL_KIND.to_owned(),
+        source_type: None,
+        source_id: None,
+        topic: None,
+        metadata: Some(json!({"user1": a.to_string(), "user2": b.to_string()})),
+        last_seq: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let stored = create_stored(&state, &channel, &[a, b]).await?;
+    Ok(ok(render::channel(&stored)))
+}
+
+/// `GET /channels/:id/details`: `data:Channel`.
+pub async fn get_channel_details(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = channel_id(&path)?;
+    let c = state
+        .db()
+        .get_channel(id)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    Ok(ok(render::channel(&c)))
+}
+
+async fn participants(state: &AppState, id: Uuid) -> Result<Vec<String>, ApiError> {
+    let ids = state
+        .db()
+        .list_channel_participants(id)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    Ok(ids.iter().map(Uuid::to_string).collect())
+}
+
+/// `GET /channels/:id/participants`: `data:[entityId]`.
+pub async fn list_channel_participants(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = channel_id(&path)?;
+    Ok(ok(json!(participants(&state, id).await?)))
+}
+
+/// `GET /channels/:id/agents`: `data:{channelId, participants}` (all participants, as 1.7.2).
+pub async fn list_channel_agents(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = channel_id(&path)?;
+    let p = participants(&state, id).await?;
+    Ok(ok(json!({"channelId": id.to_string(), "participants": p})))
+}
+
+/// `POST /channels/:id/agents {agentId}`: `201 data:{channelId, agentId, message}`.
+pub async fn add_channel_agent(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = channel_id(&path)?;
+    let o = object(&body)?;
+    let agent = text(&o, "agentId")
+        .and_then(parse_uuid)
+        .ok_or_else(|| bad_request("Invalid agentId format"))?;
+    state
+        .db()
+        .add_channel_participants(id, &[agent])
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    Ok(created(json!({
+        "channelId": id.to_string(),
+        "agentId": agent.to_string(),
+        "message": "Agent added to channel successfully",
+    })))
+}
+
+/// `DELETE /channels/:id/agents/:agentId`: `200 data:{channelId, agentId, message}`.
+pub async fn remove_channel_agent(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (c, a) = path.into_inner();
+    let id = channel_id(&c)?;
+    let agent = path_id(&a, "Invalid agentId format")?;
+    let db = state.db();
+    db.get_channel(id)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    let n = db
+        .remove_channel_participants(id, &[agent])
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    if n == 0 {
+        return Err(fail(
+            ErrorCode::NotFound,
+            "Agent is not a participant in this channel",
+        ));
+    }
+    Ok(ok(json!({
+        "channelId": id.to_string(),
+        "agentId": agent.to_string(),
+        "message": "Agent removed from channel successfully",
+    })))
+}
+
+/// `PATCH /channels/:id {name?, participantCentralUserIds?, metadata?}`: metadata and
+/// participants are replaced; `200 data:Channel`; bus channel lifecycle event.
+pub async fn update_channel(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = channel_id(&path)?;
+    let o: Map<String, Value> = object(&body)?;
+    let new_participants =
+        match o.get("participantCentralUserIds") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(uuid_list(v).ok_or_else(|| {
+                bad_request("participantCentralUserIds must be an array of UUIDs")
+            })?),
+        };
+    if o.get("name").is_some_and(|n| !n.is_string()) {
+        return Err(bad_request("name must be a string"));
+    }
+    let db = state.db();
+    let mut channel = db
+        .get_channel(id)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    if let Some(name) = text(&o, "name") {
+        channel.name = name.to_owned();
+    }
+    if let Some(m) = o.get("metadata") {
+        channel.metadata = m.is_object().then(|| m.clone());
+    }
+    let updated = db
+        .update_channel(&channel)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    if let Some(wanted) = new_participants {
+        let current = db
+            .list_channel_participants(id)
+            .await
+            .map_err(|e| storage(e, "Channel not found"))?;
+        let gone: Vec<Uuid> = current
+            .iter()
+            .filter(|p| !wanted.contains(p))
+            .copied()
+            .collect();
+        db.remove_channel_participants(id, &gone)
+            .await
+            .map_err(|e| storage(e, "Channel not found"))?;
+        db.add_channel_participants(id, &wanted)
+            .await
+            .map_err(|e| storage(e, "Channel not found"))?;
+    }
+    state.bus().publish(BusEvent::ChannelChanged {
+        channel_id: id,
+        deleted: false,
+    });
+    Ok(ok(render::channel(&updated)))
+}
+
+/// `DELETE /channels/:id`: `204`; messages and participants go with it; bus
+/// `channel_cleared` and the channel lifecycle event.
+pub async fn delete_channel(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = channel_id(&path)?;
+    state
+        .db()
+        .delete_channel(id)
+        .await
+        .map_err(|e| storage(e, "Channel not found"))?;
+    state
+        .bus()
+        .publish(BusEvent::ChannelCleared { channel_id: id });
+    state.bus().publish(BusEvent::ChannelChanged {
+        channel_id: id,
+        deleted: true,
+    });
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,27 @@
+//! `/api/messaging` (spec 3.3, 3.4, 3.5, 3.7, 3.12): message servers, channels, messages,
+//! the agent-facing core routes, transports and jobs. Errors use family B (jobs: family E,
+//! the same shape) and never store a message that is then rejected.
+//!
+//! Resources are registered at full paths rather than in a `/messaging` scope, so another
+//! module (sessions) can add `/messaging/...` routes without being shadowed by a scope.
+
+pub mod channels;
+pub mod core;
+pub mod jobs;
+pub mod messages;
+pub mod render;
+pub mod servers;
+mod support;
+pub mod transports;
+
+use actix_web::web;
+
+/// Registers every messaging route, including the deprecated aliases.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Order matters where paths overlap: literal segments before `{param}` ones.
+    jobs::configure(cfg);
+    core::configure(cfg);
+    servers::configure(cfg);
+    channels::configure(cfg);
+    messages::configure(cfg);
+}

@@ -1,0 +1,96 @@
+//! Shared helpers of the messaging handlers: family-B errors, body parsing, field checks,
+//! storage-error mapping and the resource builder with Express-like 404s.
+
+use actix_web::{HttpResponse, Resource, web};
+use agentd_core::{ErrorCode, parse_uuid};
+use agentd_storage::StorageError;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::error::{ApiError, Envelope};
+use crate::routes::fallback;
+
+/// A family-B error: `{"success":false,"error":"<message>"}` with the code's status.
+pub fn fail(code: ErrorCode, message: impl Into<std::borrow::Cow<'static, str>>) -> ApiError {
+    ApiError::new(code, message).with_envelope(Envelope::Messaging)
+}
+
+/// A family-B 400.
+pub fn bad_request(message: impl Into<std::borrow::Cow<'static, str>>) -> ApiError {
+    fail(ErrorCode::BadRequest, message)
+}
+
+/// A family-B opaque 500 whose cause is logged.
+pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ApiError {
+    ApiError::opaque(ErrorCode::InternalServerError, e).with_envelope(Envelope::Messaging)
+}
+
+/// Maps a storage error to family B; `what` names the missing thing for `NotFound`.
+pub fn storage(e: StorageError, not_found: &'static str) -> ApiError {
+    match e {
+        StorageError::NotFound(_) => fail(ErrorCode::NotFound, not_found),
+        StorageError::IdempotencyConflict => fail(
+            ErrorCode::IdempotencyConflict,
+            "Idempotency key reused with a different body",
+        )
+        .with_details(ErrorCode::IdempotencyConflict.as_str()),
+        StorageError::Conflict(what) => fail(ErrorCode::Conflict, what),
+        other => ApiError::from(other).with_envelope(Envelope::Messaging),
+    }
+}
+
+/// `200 {"success":true,"data":data}`.
+pub fn ok(data: Value) -> HttpResponse {
+    HttpResponse::Ok().json(super::render::ok(data))
+}
+
+/// `201 {"success":true,"data":data}`.
+pub fn created(data: Value) -> HttpResponse {
+    HttpResponse::Created().json(super::render::ok(data))
+}
+
+/// Parses a JSON object body; an empty body is `{}`. Anything else is a family-B 400.
+pub fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(o)) => Ok(o),
+        Ok(_) => Err(bad_request("Request body must be a JSON object")),
+        Err(e) => Err(bad_request("Invalid JSON body").with_details(e.to_string())),
+    }
+}
+
+/// A non-empty string field.
+pub fn text<'a>(o: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    o.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// An optional UUID field: absent or null is `Ok(None)`, anything else must parse.
+pub fn opt_uuid(o: &Map<String, Value>, key: &str) -> Result<Option<Uuid>, ()> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => parse_uuid(s).map(Some).ok_or(()),
+        Some(_) => Err(()),
+    }
+}
+
+/// A path id, or a family-B 400 with `message`.
+pub fn path_id(raw: &str, message: &'static str) -> Result<Uuid, ApiError> {
+    parse_uuid(raw).ok_or_else(|| bad_request(message))
+}
+
+/// Copies the deprecated `server_id` into `message_server_id` when only it is given.
+pub fn alias_server_id(o: &mut Map<String, Value>) {
+    if !o.contains_key("message_server_id")
+        && let Some(v) = o.get("server_id").cloned()
+    {
+        tracing::warn!("deprecated body field server_id used; send message_server_id");
+        o.insert("message_server_id".into(), v);
+    }
+}
+
+/// A resource at `path` whose unrouted methods fall through to the family-H 404.
+pub fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(fallback::api_not_found))
+}

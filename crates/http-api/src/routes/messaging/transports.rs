@@ -1,0 +1,292 @@
+//! Message transports (spec 3.12): `websocket` answers at once, `http` waits for the
+//! agent's stored reply, `sse` streams chunks and the reply. Waiting subscribes to the bus
+//! before the message is stored, so no reply can slip between; a lagging waiter (or a
+//! replayed request) asks storage, which is the truth.
+
+use std::time::Duration;
+
+use actix_web::{HttpResponse, web};
+use agentd_bus::{BusEvent, EventKind, Filter, Received, Subscription};
+use agentd_core::model::{Channel, DeliveryState, Message};
+use agentd_storage::NewMessage;
+use agentd_storage::prelude::*;
+use serde_json::{Map, Value, json};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::messages::store;
+use super::render;
+use super::support::bad_request;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How long `http` and `sse` wait for a reply unless the body says `timeoutMs`.
+pub const DEFAULT_REPLY_TIMEOUT: Duration = Duration::from_secs(60);
+/// Bounds of `timeoutMs`.
+const TIMEOUT_RANGE_MS: (u64, u64) = (1_000, 300_000);
+/// SSE comment heartbeat period, so proxies keep the stream open.
+pub const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// How the client wants the agent's reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// 201 now; the reply arrives over Socket.IO.
+    Websocket,
+    /// 201 with the reply as `agentResponse`.
+    Http,
+    /// A Server-Sent Events stream.
+    Sse,
+}
+
+impl Transport {
+    /// Reads `transport` (or legacy `mode`: `sync`→http, `stream`→sse); default websocket.
+    pub fn from_body(o: &Map<String, Value>) -> Result<Transport, ApiError> {
+        let v = o.get("transport").or_else(|| o.get("mode"));
+        match v.map(|v| v.as_str()) {
+            None => Ok(Transport::Websocket),
+            Some(Some("websocket")) => Ok(Transport::Websocket),
+            Some(Some("http" | "sync")) => Ok(Transport::Http),
+            Some(Some("sse" | "stream")) => Ok(Transport::Sse),
+            Some(_) => Err(bad_request(
+                "Invalid transport. Must be one of: http, sse, websocket",
+            )),
+        }
+    }
+}
+
+/// The reply timeout: body `timeoutMs` (an agentd extension, 1000..=300000) or the default.
+pub fn timeout_from(o: &Map<String, Value>) -> Result<Duration, ApiError> {
+    match o.get("timeoutMs") {
+        None | Some(Value::Null) => Ok(DEFAULT_REPLY_TIMEOUT),
+        Some(v) => match v.as_u64() {
+            Some(ms) if (TIMEOUT_RANGE_MS.0..=TIMEOUT_RANGE_MS.1).contains(&ms) => {
+                Ok(Duration::from_millis(ms))
+            }
+            _ => Err(bad_request(
+                "timeoutMs must be a number between 1000 and 300000",
+            )),
+        },
+    }
+}
+
+/// A validated post, ready to store.
+pub struct Posted {
+    /// The channel (existing or just created).
+    pub channel: Channel,
+    /// The sender.
+    pub author: Uuid,
+    /// The agent expected to answer.
+    pub target: Uuid,
+    /// Participating agents running here (the author excluded).
+    pub running: Vec<Uuid>,
+    /// How long to wait for a reply.
+    pub timeout: Duration,
+}
+
+/// Stores the message and answers according to the transport.
+pub async fn respond(
+    state: &AppState,
+    transport: Transport,
+    ctx: Posted,
+    m: NewMessage,
+) -> Result<HttpResponse, ApiError> {
+    let processing = if ctx.running.is_empty() {
+        "none"
+    } else {
+        "queued"
+    };
+    // Subscribe before storing: the reply cannot be published before we listen.
+    let sub = (transport != Transport::Websocket).then(|| {
+        state
+            .bus()
+            .subscribe_to(Filter::channel(ctx.channel.id).and_kinds(&[
+                EventKind::NewMessage,
+                EventKind::MessageStreamChunk,
+                EventKind::MessageStreamError,
+            ]))
+    });
+    let stored = store(state, &m, &ctx.running).await?.message;
+    let states = ctx.running.iter().map(|a| (*a, DeliveryState::Dispatched));
+    let user = render::with_delivery(
+        render::bus_message(&stored, ctx.channel.message_server_id),
+        states,
+    );
+    match (transport, sub) {
+        (Transport::Http, Some(mut sub)) => {
+            let reply = if ctx.running.is_empty() {
+                None
+            } else {
+                let w = Waiter::new(state, &ctx, &stored);
+                tokio::time::timeout(ctx.timeout, w.next(&mut sub, &mut |_| {}))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+            };
+            let processing = match (&reply, processing) {
+                (Some(_), _) => "replied",
+                (None, "none") => "none",
+                (None, _) => "timeout",
+            };
+            Ok(HttpResponse::Created().json(json!({
+                "success": true,
+                "userMessage": user,
+                "agentResponse": reply.as_ref().map(render::agent_content),
+                "processing": processing,
+            })))
+        }
+        (Transport::Sse, Some(sub)) => Ok(sse(state, ctx, stored, user, sub)),
+        _ => Ok(HttpResponse::Created().json(json!({
+            "success": true,
+            "userMessage": user,
+            "processing": processing,
+        }))),
+    }
+}
+
+/// Finds the stored reply to one user message.
+struct Waiter {
+    state: AppState,
+    user_message: Uuid,
+    author: Uuid,
+    target: Uuid,
+}
+
+/// What the SSE stream reports while waiting.
+enum Progress {
+    /// A streamed chunk of the reply.
+    Chunk(Value),
+}
+
+impl Waiter {
+    fn new(state: &AppState, ctx: &Posted, user: &Message) -> Self {
+        Waiter {
+            state: state.clone(),
+            user_message: user.id,
+            author: ctx.author,
+            target: ctx.target,
+        }
+    }
+
+    /// The stored reply, if `target` already answered (replays, lag recovery).
+    async fn stored_reply(&self) -> Option<Message> {
+        let db = self.state.db();
+        db.find_reply(self.target, self.user_message)
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Waits for the reply; stream chunks go to `on_chunk`. `Err` carries a stream error.
+    async fn next(
+        &self,
+        sub: &mut Subscription,
+        on_chunk: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<Message, String> {
+        if let Some(m) = self.stored_reply().await {
+            return Ok(m);
+        }
+        loop {
+            match sub.recv().await {
+                Received::Event(BusEvent::NewMessage {
+                    message_id,
+                    author_id,
+                    ..
+                }) if author_id != self.author => {
+                    if let Ok(m) = self.state.db().get_message(message_id).await
+                        && m.in_reply_to == Some(self.user_message)
+                    {
+                        return Ok(m);
+                    }
+                }
+                Received::Event(BusEvent::MessageStreamChunk {
+                    message_id,
+                    index,
+                    chunk,
+                    ..
+                }) => on_chunk(Progress::Chunk(json!({
+                    "messageId": message_id.to_string(),
+                    "chunk": chunk,
+                    "index": index,
+                }))),
+                Received::Event(BusEvent::MessageStreamError { code, .. }) => return Err(code),
+                Received::Event(_) => {}
+                Received::Lagged(_) => {
+                    if let Some(m) = self.stored_reply().await {
+                        return Ok(m);
+                    }
+                }
+                Received::Closed => return Err("Message bus closed".to_owned()),
+            }
+        }
+    }
+}
+
+/// One SSE frame.
+fn frame(event: &str, data: &Value) -> web::Bytes {
+    web::Bytes::from(format!("event: {event}\ndata: {data}\n\n"))
+}
+
+/// The `sse` transport: `user_message`, then `chunk`s, then `done` or `error`; a heartbeat
+/// comment every 15 s; an `error` event when the wait times out instead of hanging.
+fn sse(
+    state: &AppState,
+    ctx: Posted,
+    stored: Message,
+    user: Value,
+    mut sub: Subscription,
+) -> HttpResponse {
+    let (tx, rx) = mpsc::channel::<web::Bytes>(64);
+    let waiter = Waiter::new(state, &ctx, &stored);
+    let none_running = ctx.running.is_empty();
+    let timeout = ctx.timeout;
+    actix_web::rt::spawn(async move {
+        if tx.send(frame("user_message", &user)).await.is_err() {
+            return;
+        }
+        if none_running {
+            let _ = tx
+                .send(frame(
+                    "error",
+                    &json!({"error": "No running agent will process this message"}),
+                ))
+                .await;
+            return;
+        }
+        let chunks = tx.clone();
+        let mut on_chunk = move |p: Progress| {
+            let Progress::Chunk(v) = p;
+            // A full buffer means a stalled client: dropping a chunk is fine, `done` has all.
+            let _ = chunks.try_send(frame("chunk", &v));
+        };
+        let wait = waiter.next(&mut sub, &mut on_chunk);
+        tokio::pin!(wait);
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+        let last = loop {
+            tokio::select! {
+                r = &mut wait => break match r {
+                    Ok(m) => frame("done", &render::agent_content(&m)),
+                    Err(code) => frame("error", &json!({"error": code})),
+                },
+                () = &mut deadline => {
+                    break frame("error", &json!({"error": "Timed out waiting for the agent's reply"}));
+                }
+                _ = beat.tick() => {
+                    if tx.send(web::Bytes::from_static(b": heartbeat\n\n")).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        };
+        let _ = tx.send(last).await;
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, actix_web::Error>(b), rx))
+    });
+    HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("Cache-Control", "no-cache"))
+        .insert_header(("Connection", "keep-alive"))
+        .streaming(body)
+}
