@@ -8,5 +8,6 @@
 
 mod agents;
 mod binary;
+mod conversation;
 mod crash;
 mod startup;
