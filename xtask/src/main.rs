@@ -82,6 +82,7 @@ fn test() -> Result<(), String> {
              set it (e.g. postgres://postgres@127.0.0.1:5432/test) to run them"
         ),
     }
+    install_node_test_packages()?;
     if has_nextest() {
         run(
             "cargo",
@@ -102,6 +103,45 @@ fn test() -> Result<(), String> {
             &["test", "--workspace", "--all-features", "--no-fail-fast"],
         )
     }
+}
+
+/// Installs the npm packages of the node-driven tests (`crates/*/tests/*/package.json`)
+/// before any test runs, so parallel test processes never race to install them.
+fn install_node_test_packages() -> Result<(), String> {
+    let has_npm = Command::new("npm")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let crates = std::fs::read_dir("crates").map_err(|e| format!("crates/: {e}"))?;
+    for krate in crates.flatten() {
+        let Ok(tests) = std::fs::read_dir(krate.path().join("tests")) else {
+            continue;
+        };
+        for dir in tests.flatten().map(|e| e.path()) {
+            if !dir.join("package.json").exists()
+                || dir.join("node_modules/.package-lock.json").exists()
+            {
+                continue;
+            }
+            if !has_npm {
+                eprintln!(
+                    "xtask: npm not found: node-driven tests in {} will be SKIPPED",
+                    dir.display()
+                );
+                continue;
+            }
+            eprintln!("xtask: $ npm ci (in {})", dir.display());
+            let status = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .status()
+                .map_err(|e| format!("npm: {e}"))?;
+            if !status.success() {
+                return Err(format!("npm ci failed in {}", dir.display()));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn core_check() -> Result<(), String> {

@@ -126,16 +126,24 @@ fn node_dir() -> Option<PathBuf> {
         if !have_node {
             return None;
         }
-        if !dir.join("node_modules/socket.io-client").exists() {
-            let status = Command::new("npm")
+        // Test binaries run in parallel processes: one installs, the others wait on a lock
+        // directory (`cargo xtask test` installs before any test runs).
+        let lock = dir.join(".npm-install.lock");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        while std::fs::create_dir(&lock).is_err() {
+            if std::time::Instant::now() > deadline {
+                let _ = std::fs::remove_dir(&lock);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        let installed = dir.join("node_modules/.package-lock.json").exists()
+            || Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(&dir)
-                .status();
-            if !status.is_ok_and(|s| s.success()) {
-                return None;
-            }
-        }
-        Some(dir)
+                .status()
+                .is_ok_and(|s| s.success());
+        let _ = std::fs::remove_dir(&lock);
+        installed.then_some(dir)
     })
     .clone()
 }
