@@ -9,4 +9,5 @@
 mod agents;
 mod binary;
 mod crash;
+mod sessions;
 mod startup;
