@@ -394,6 +394,9 @@ impl Raw {
             None => true,
             Some(s) => parse_bool(s).map_err(|e| o.error("default_agent", e))?,
         };
+        // Read by their elizaOS names only; a bad value stops start-up naming the variable.
+        let sessions = agentd_sessions::SessionLimits::from_lookup(|k| o.env.get(k).cloned())
+            .map_err(|e| SettingsError(e.to_string()))?;
         let api = ApiSettings {
             environment,
             api_rate_limit: ApiSettings::resolve_rate_limit(rate_override, auth_token.is_some()),
@@ -404,6 +407,7 @@ impl Raw {
             trusted_proxies,
             media,
             characters_dir: Some(data_dir.join("characters")),
+            sessions,
         };
         Ok(Settings {
             host,

@@ -200,3 +200,25 @@ fn media_settings_load_and_validate() {
     assert_eq!(d.api.media.upload_rate_limit, Some(50));
     assert!(load(&[("AGENTD_FILE_RATE_LIMIT", "lots")]).is_err());
 }
+
+#[test]
+fn session_limits_come_from_session_vars_and_bad_ones_stop_start_up() {
+    let s = load(&[
+        ("SESSION_DEFAULT_TIMEOUT_MINUTES", "45"),
+        ("SESSION_CLEANUP_INTERVAL_MINUTES", "2"),
+    ])
+    .unwrap();
+    assert_eq!(s.api.sessions.default_timeout, 45);
+    assert_eq!(s.api.sessions.cleanup_interval, 2);
+    assert_eq!(
+        load(&[]).unwrap().api.sessions,
+        agentd_sessions::SessionLimits::default()
+    );
+    for (k, v) in [
+        ("SESSION_MIN_TIMEOUT_MINUTES", "soon"),
+        ("SESSION_MAX_TIMEOUT_MINUTES", "30"),
+    ] {
+        let err = load(&[(k, v)]).unwrap_err().to_string();
+        assert!(err.contains(k), "{err}");
+    }
+}

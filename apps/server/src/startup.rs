@@ -92,6 +92,8 @@ pub struct Application {
     db: Db,
     agents: AgentManager,
     io: SocketIoServer,
+    /// Removes expired sessions every `SESSION_CLEANUP_INTERVAL_MINUTES`.
+    sweeper: tokio::task::JoinHandle<()>,
 }
 
 /// Stops a running [`Application`] gracefully: real-time sockets are closed first (an open
@@ -139,12 +141,15 @@ impl Application {
         let io = state.realtime().io().clone();
         let server = agentd_http_api::serve(listener, state, settings.shutdown_timeout)
             .map_err(StartupError::Serve)?;
+        let sweeper =
+            agentd_sessions::sweeper::spawn(db.clone(), settings.api.sessions.cleanup_every());
         Ok(Application {
             address,
             server,
             db,
             agents,
             io,
+            sweeper,
         })
     }
 
@@ -175,6 +180,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> io::Result<()> {
         tracing::info!(address = %self.address, "listening on http://{}", self.address);
         let result = self.server.await;
+        self.sweeper.abort();
         // Agents stop without changing `enabled`, so the same ones start at the next boot.
         self.agents.shutdown().await;
         self.db.close();

@@ -235,6 +235,8 @@ pub struct ApiSettings {
     /// The only directory `POST /api/agents {characterPath}` reads from; `None` refuses
     /// `characterPath` (spec 12, security 4: no arbitrary paths, no URLs).
     pub characters_dir: Option<std::path::PathBuf>,
+    /// Session timeout limits (`SESSION_*`, spec 3.6).
+    pub sessions: agentd_sessions::SessionLimits,
 }
 
 impl Default for ApiSettings {
@@ -250,6 +252,7 @@ impl Default for ApiSettings {
             trusted_proxies: Vec::new(),
             media: MediaSettings::default(),
             characters_dir: None,
+            sessions: agentd_sessions::SessionLimits::default(),
         }
     }
 }

@@ -1,32 +1,16 @@
 //! Persisted chat sessions (spec 3.6, design 3): a session is a row in the database, so it
 //! survives restarts and is shared by every instance on PostgreSQL.
 //!
-//! This crate will own the session lifecycle: timeout configuration merged from the
-//! environment, the agent's settings and the request; expiry computed from stored times;
-//! renewal, heartbeats and the background sweeper. So far it holds the configuration shape
-//! and the elizaOS defaults.
+//! The lifecycle lives here as pure functions over a caller-given `now` (timeout
+//! configuration merged from the environment, the agent's settings and the request; expiry,
+//! renewal and heartbeats), plus per-session tokens and the background sweeper. The HTTP
+//! routes are in `agentd-http-api`.
 
-/// Session timing, in minutes, after defaults, agent settings and request are merged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeoutConfig {
-    /// Inactivity (or absolute, without auto-renew) timeout.
-    pub timeout_minutes: u32,
-    /// Whether activity extends the session.
-    pub auto_renew: bool,
-    /// The longest a session may live, renewals included.
-    pub max_duration_minutes: u32,
-    /// How close to expiry `isNearExpiration` turns true.
-    pub warning_threshold_minutes: u32,
-}
+pub mod config;
+pub mod lifecycle;
+pub mod limits;
+pub mod sweeper;
+pub mod token;
 
-impl Default for TimeoutConfig {
-    /// The elizaOS 1.7 defaults: 30 minutes, auto-renew, 12 hours at most, warn at 5 minutes.
-    fn default() -> Self {
-        TimeoutConfig {
-            timeout_minutes: 30,
-            auto_renew: true,
-            max_duration_minutes: 720,
-            warning_threshold_minutes: 5,
-        }
-    }
-}
+pub use config::{PatchError, TimeoutConfig, agent_config, merge, validate_patch};
+pub use limits::{LimitError, SessionLimits};

@@ -10,4 +10,5 @@ mod agents;
 mod binary;
 mod conversation;
 mod crash;
+mod sessions;
 mod startup;

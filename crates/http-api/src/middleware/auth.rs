@@ -1,5 +1,6 @@
 //! API-key check for `/api` (spec 7.1): when a key is configured, every request but `OPTIONS`
-//! must carry it in `X-API-KEY`.
+//! must carry it in `X-API-KEY`, except a session's own routes with that session's
+//! `X-Session-Token`.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -43,7 +44,8 @@ pub async fn require_api_key(
             .headers()
             .get("x-api-key")
             .is_some_and(|v| keys_match(v.as_bytes(), token.expose().as_bytes()));
-        if !ok {
+        // A session's own token opens that session's routes only (issue 6).
+        if !ok && !crate::routes::sessions::auth::token_grants(req.request(), &state).await {
             return Ok(req.into_response(unauthorized()).map_into_right_body());
         }
     }

@@ -7,6 +7,7 @@ pub mod media;
 pub mod memory;
 pub mod messaging;
 pub mod server;
+pub mod sessions;
 pub mod system;
 
 use actix_web::{Handler, Resource, Responder, web};
@@ -53,5 +54,6 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
             .service(get("/config", system::get_config))
             .default_service(web::to(fallback::api_not_found)),
     )
+    .configure(sessions::configure)
     .configure(messaging::configure);
 }

@@ -12,6 +12,7 @@ mod deliveries;
 mod messages;
 mod records;
 mod servers;
+mod sessions;
 
 use agentd_core::model::{Agent, Channel, MessageServer};
 use agentd_storage::testing::TestDb;

@@ -90,6 +90,46 @@ pub async fn respond(
     ctx: Posted,
     m: NewMessage,
 ) -> Result<HttpResponse, ApiError> {
+    respond_with(state, transport, ctx, m, Extra::default()).await
+}
+
+/// Extra top-level keys of the `websocket`/`http` 201 bodies (sessions add `sessionStatus`),
+/// and whether to copy the body's fields into `data` so `@elizaos/api-client` callers, which
+/// return `body.data`, get a value.
+#[derive(Default)]
+pub struct Extra {
+    /// Keys added to the body.
+    pub fields: Map<String, Value>,
+    /// Mirror everything but `success` under `data`.
+    pub with_data: bool,
+}
+
+impl Extra {
+    fn finish(self, body: Value) -> Value {
+        let Value::Object(mut o) = body else {
+            return body;
+        };
+        o.extend(self.fields);
+        if self.with_data {
+            let data: Map<String, Value> = o
+                .iter()
+                .filter(|(k, _)| k.as_str() != "success")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            o.insert("data".into(), Value::Object(data));
+        }
+        Value::Object(o)
+    }
+}
+
+/// [`respond`] with [`Extra`] keys in the 201 bodies.
+pub async fn respond_with(
+    state: &AppState,
+    transport: Transport,
+    ctx: Posted,
+    m: NewMessage,
+    extra: Extra,
+) -> Result<HttpResponse, ApiError> {
     let processing = if ctx.running.is_empty() {
         "none"
     } else {
@@ -127,19 +167,19 @@ pub async fn respond(
                 (None, "none") => "none",
                 (None, _) => "timeout",
             };
-            Ok(HttpResponse::Created().json(json!({
+            Ok(HttpResponse::Created().json(extra.finish(json!({
                 "success": true,
                 "userMessage": user,
                 "agentResponse": reply.as_ref().map(render::agent_content),
                 "processing": processing,
-            })))
+            }))))
         }
         (Transport::Sse, Some(sub)) => Ok(sse(state, ctx, stored, user, sub)),
-        _ => Ok(HttpResponse::Created().json(json!({
+        _ => Ok(HttpResponse::Created().json(extra.finish(json!({
             "success": true,
             "userMessage": user,
             "processing": processing,
-        }))),
+        })))),
     }
 }
 

@@ -38,11 +38,15 @@ pub async fn spawn(backend: Backend) -> Option<App> {
 
 /// A server over an existing database (for restart tests).
 pub fn spawn_on(t: TestDb) -> App {
+    spawn_with(t, ApiSettings::default())
+}
+
+/// A server over an existing database with these settings.
+pub fn spawn_with(t: TestDb, settings: ApiSettings) -> App {
     let agents = AgentRegistry::new();
     let bus = Arc::new(LocalBus::default());
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let settings = ApiSettings::default();
     let state = AppState::new(settings, t.db().clone(), agents.clone(), bus.clone());
     let server = agentd_http_api::serve(listener, state, Duration::from_secs(1)).unwrap();
     let handle = server.handle();

@@ -2,7 +2,7 @@
 //! SQLite and PostgreSQL, with a stand-in agent that answers through storage and the bus
 //! the way the runtime does.
 
-mod app;
+pub mod app;
 mod channels;
 mod core;
 mod jobs;

@@ -1,0 +1,261 @@
+//! Session lifecycle routes: health, list, create, get, delete, renew, heartbeat and the
+//! timeout update. Every change is written to the row before it is answered, so another
+//! instance (or this one after a restart) sees the same session.
+
+use actix_web::{HttpResponse, web};
+use agentd_bus::BusEvent;
+use agentd_core::model::{Channel, Session};
+use agentd_core::time::to_iso;
+use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, parse_uuid};
+use agentd_sessions::lifecycle::{self, RenewRefused};
+use agentd_sessions::{TimeoutConfig, agent_config, merge, token, validate_patch};
+use agentd_storage::prelude::*;
+use chrono::Utc;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::support::{
+    fail, info, invalid, load, metadata, not_found, object, opaque, save, storage,
+};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The agent's session configuration from its character settings (defaults if unreadable).
+async fn agent_base(state: &AppState, agent_id: Uuid) -> TimeoutConfig {
+    let limits = &state.settings().sessions;
+    match state.db().get_agent(agent_id).await {
+        Ok(a) => agent_config(limits, &a.settings),
+        Err(_) => TimeoutConfig::from_limits(limits),
+    }
+}
+
+/// `GET /sessions/health`: `{status, activeSessions, timestamp, expiringSoon, uptime}`.
+pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let all = state
+        .db()
+        .list_sessions()
+        .await
+        .map_err(|e| opaque(ErrorCode::ServiceUnavailable, e))?;
+    let live: Vec<&Session> = all
+        .iter()
+        .filter(|s| !lifecycle::is_expired(s, now))
+        .collect();
+    let soon = live
+        .iter()
+        .filter(|s| lifecycle::is_near_expiration(s, now))
+        .count();
+    Ok(HttpResponse::Ok().json(json!({
+        "status": "healthy",
+        "activeSessions": live.len(),
+        "timestamp": to_iso(now),
+        "expiringSoon": soon,
+        "uptime": state.started_at().elapsed().as_secs_f64(),
+    })))
+}
+
+/// `GET /sessions`: live sessions and counts (expired rows await the sweeper).
+pub async fn list_sessions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let all = state
+        .db()
+        .list_sessions()
+        .await
+        .map_err(|e| opaque(ErrorCode::ServiceUnavailable, e))?;
+    let live: Vec<Value> = all
+        .iter()
+        .filter(|s| !lifecycle::is_expired(s, now))
+        .map(|s| info(s, now))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "total": live.len(),
+        "stats": {
+            "totalSessions": all.len(),
+            "activeSessions": live.len(),
+            "expiredSessions": all.len() - live.len(),
+        },
+        "sessions": live,
+    })))
+}
+
+/// A required UUID field of the create body.
+fn uuid_field(o: &Map<String, Value>, key: &str) -> Result<Uuid, ApiError> {
+    let raw = o.get(key).and_then(Value::as_str).unwrap_or_default();
+    parse_uuid(raw).ok_or_else(|| {
+        invalid(format!("Invalid UUID format for field '{key}'"))
+            .with_details(json!({"providedValue": o.get(key), "expectedFormat": "UUID v4"}))
+    })
+}
+
+/// `POST /sessions`: a DM channel with only the agent as participant, then the session row.
+/// The answer carries a `sessionToken` (agentd extension; only its hash is stored).
+pub async fn create_session(
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let o = object(&body)?;
+    let missing: Vec<&str> = ["agentId", "userId"]
+        .into_iter()
+        .filter(|k| {
+            o.get(*k)
+                .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(
+            invalid(format!("Missing required fields: {}", missing.join(", ")))
+                .with_details(json!({"missingFields": missing})),
+        );
+    }
+    let agent_id = uuid_field(&o, "agentId")?;
+    let user_id = uuid_field(&o, "userId")?;
+    let meta = metadata(&o)?.unwrap_or_default();
+    if !state.agents().is_running(agent_id) {
+        return Err(fail(
+            ErrorCode::AgentNotFound,
+            format!("Agent with ID '{agent_id}' not found"),
+        ));
+    }
+    let limits = &state.settings().sessions;
+    let requested = o
+        .get("timeoutConfig")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let config = merge(limits, &agent_base(&state, agent_id).await, &requested);
+    let now = Utc::now();
+    let (session_id, channel_id) = (Uuid::new_v4(), Uuid::new_v4());
+    let mut cmeta = Map::new();
+    cmeta.insert("sessionId".into(), session_id.to_string().into());
+    cmeta.insert("agentId".into(), agent_id.to_string().into());
+    cmeta.insert("userId".into(), user_id.to_string().into());
+    cmeta.insert("timeoutConfig".into(), config.to_json());
+    cmeta.extend(meta.clone());
+    let channel = Channel {
+        id: channel_id,
+        message_server_id: DEFAULT_SERVER_ID,
+        name: format!("session-{session_id}"),
+        kind: "DM".to_owned(),
+        source_type: Some("session".to_owned()),
+        source_id: None,
+        topic: None,
+        metadata: Some(Value::Object(cmeta)),
+        last_seq: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let db = state.db();
+    db.create_channel(&channel, &[agent_id])
+        .await
+        .map_err(|e| opaque(ErrorCode::SessionCreationFailed, e))?;
+    state.bus().publish(BusEvent::ChannelChanged {
+        channel_id,
+        deleted: false,
+    });
+    let ids = (session_id, agent_id, channel_id, user_id);
+    let mut s = lifecycle::new_session(ids, Value::Object(meta), &config, now);
+    let (session_token, hash) = token::issue();
+    s.token_hash = Some(hash);
+    let s = db
+        .create_session(&s)
+        .await
+        .map_err(|e| opaque(ErrorCode::SessionCreationFailed, e))?;
+    Ok(HttpResponse::Created().json(json!({
+        "sessionId": s.id.to_string(),
+        "channelId": s.channel_id.to_string(),
+        "agentId": s.agent_id.to_string(),
+        "userId": s.user_id.to_string(),
+        "createdAt": to_iso(s.created_at),
+        "metadata": s.metadata,
+        "expiresAt": to_iso(s.expires_at),
+        "timeoutConfig": config.to_json(),
+        "sessionToken": session_token,
+    })))
+}
+
+/// `GET /sessions/:id`: `SessionInfo`; 404 unknown, 410 expired (then deleted).
+pub async fn get_session(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let s = load(&state, &path, now).await?;
+    Ok(HttpResponse::Ok().json(info(&s, now)))
+}
+
+/// `DELETE /sessions/:id`: removes the row; the channel and its history stay.
+pub async fn delete_session(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_uuid(&path).ok_or_else(|| not_found(&path))?;
+    state
+        .db()
+        .delete_session(id)
+        .await
+        .map_err(|e| storage(e, &path))?;
+    Ok(HttpResponse::Ok().json(json!({
+        "success": true,
+        "message": format!("Session {id} deleted successfully"),
+    })))
+}
+
+/// `POST /sessions/:id/renew`: 400 `SESSION_RENEWAL_FAILED` past the max duration (or
+/// without auto-renew).
+pub async fn renew_session(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let mut s = load(&state, &path, now).await?;
+    if let Err(why) = lifecycle::renew(&mut s, now) {
+        let reason = match why {
+            RenewRefused::MaxDuration => "Maximum duration reached",
+            RenewRefused::AutoRenewOff => "Auto-renew is disabled",
+        };
+        return Err(fail(
+            ErrorCode::SessionRenewalFailed,
+            format!("Cannot renew session '{}': {reason}", s.id),
+        )
+        .with_details(json!({
+            "maxDuration": i64::from(s.max_duration_minutes) * 60_000,
+            "createdAt": to_iso(s.created_at),
+            "timeSinceCreation": (now - s.created_at).num_milliseconds(),
+        })));
+    }
+    let s = save(&state, &s).await?;
+    Ok(HttpResponse::Ok().json(info(&s, now)))
+}
+
+/// `POST /sessions/:id/heartbeat`: records activity; repeating it is harmless.
+pub async fn heartbeat_session(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let mut s = load(&state, &path, now).await?;
+    lifecycle::heartbeat(&mut s, now);
+    let s = save(&state, &s).await?;
+    Ok(HttpResponse::Ok().json(info(&s, now)))
+}
+
+/// `PATCH /sessions/:id/timeout`: the body merged over the agent's configuration (not the
+/// session's: omitted fields revert), then the expiry recomputed.
+pub async fn update_timeout(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let format = || invalid("Invalid timeout configuration: Invalid timeout configuration format");
+    let o = object(&body).map_err(|_| format())?;
+    let limits = &state.settings().sessions;
+    validate_patch(limits, &o)
+        .map_err(|e| invalid(format!("Invalid timeout configuration: {e}")))?;
+    let now = Utc::now();
+    let mut s = load(&state, &path, now).await?;
+    let config = merge(limits, &agent_base(&state, s.agent_id).await, &o);
+    lifecycle::set_config(&mut s, &config);
+    lifecycle::refresh_expiry(&mut s, now);
+    let s = save(&state, &s).await?;
+    Ok(HttpResponse::Ok().json(info(&s, now)))
+}

@@ -1,0 +1,44 @@
+//! `/api/messaging/sessions` (spec 3.6): sessions stored as rows, with timeouts, renewal and
+//! heartbeats computed by `agentd-sessions`. Successes are raw JSON (family C); errors are
+//! family D, never with a `stack`. Registered at full `/messaging/sessions` paths before
+//! the messaging routes.
+
+pub mod auth;
+pub mod lifecycle;
+pub mod messages;
+mod support;
+
+use actix_web::web;
+
+use crate::routes::fallback;
+
+/// A resource at `path` whose unrouted methods fall through to the family-H 404.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(fallback::api_not_found))
+}
+
+/// Registers every session route; `health` precedes `{sessionId}`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    const P: &str = "/messaging/sessions";
+    cfg.service(resource(&format!("{P}/health")).get(lifecycle::health))
+        .service(
+            resource(P)
+                .get(lifecycle::list_sessions)
+                .post(lifecycle::create_session),
+        )
+        .service(
+            resource(&format!("{P}/{{sessionId}}"))
+                .get(lifecycle::get_session)
+                .delete(lifecycle::delete_session),
+        )
+        .service(
+            resource(&format!("{P}/{{sessionId}}/messages"))
+                .get(messages::list_messages)
+                .post(messages::send_message),
+        )
+        .service(resource(&format!("{P}/{{sessionId}}/renew")).post(lifecycle::renew_session))
+        .service(
+            resource(&format!("{P}/{{sessionId}}/heartbeat")).post(lifecycle::heartbeat_session),
+        )
+        .service(resource(&format!("{P}/{{sessionId}}/timeout")).patch(lifecycle::update_timeout));
+}
