@@ -6,6 +6,7 @@
 mod manager;
 mod messages;
 mod openai;
+mod openai_tls;
 
 use std::sync::Arc;
 use std::time::Duration;
