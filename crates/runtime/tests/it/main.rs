@@ -3,6 +3,7 @@
 //! as the HTTP and Socket.IO edges put them.
 #![cfg(test)]
 
+mod actions;
 mod manager;
 mod messages;
 mod openai;
