@@ -23,7 +23,7 @@ pub use settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret};
 pub use state::AppState;
 
 use middleware::{auth, body_limit, content_type, cors, headers, rate_limit, request_span};
-use routes::{fallback, health};
+use routes::{fallback, health, plugin_routes};
 
 /// The version reported by `/health`, `/api/server/health` and `/api/system/version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -63,7 +63,8 @@ pub fn create_app(
                 .service(
                     web::scope("")
                         .configure(routes::configure_api)
-                        .default_service(web::to(fallback::api_not_found))
+                        // Plugin routes only where no core route matched (spec 4.2, not 12.10).
+                        .default_service(web::to(plugin_routes::api_default))
                         .wrap(from_fn(body_limit::limit_body))
                         .wrap(from_fn(content_type::check_content_type))
                         .wrap(from_fn(auth::require_api_key)),
@@ -71,7 +72,7 @@ pub fn create_app(
                 .default_service(web::to(fallback::api_not_found))
                 .wrap(from_fn(rate_limit::limit_api)),
         )
-        .default_service(web::to(fallback::not_found))
+        .default_service(web::to(plugin_routes::root_default))
         .wrap(from_fn(cors::cors))
         .wrap(from_fn(headers::security_headers))
         .wrap(from_fn(request_span::trace_request))

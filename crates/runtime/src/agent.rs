@@ -266,9 +266,20 @@ impl AgentRuntime {
             }
         };
         let is_dm = participants <= 2 || channel.kind == "DM";
+        let mut exchange = crate::action::Exchange {
+            agent_id: self.agent.id,
+            channel_id: channel.id,
+            message: m.content.clone(),
+            reply: String::new(),
+        };
+        let actions = crate::action::applying_actions(&self.plugins, &exchange);
+        exchange.reply = text.clone();
+        let names: Vec<&str> = std::iter::once("REPLY")
+            .chain(actions.iter().map(|a| a.name))
+            .collect();
         let reply = NewMessage {
             id: reply_id,
-            raw_message: Some(json!({"text": text, "thought": "", "actions": ["REPLY"]})),
+            raw_message: Some(json!({"text": text, "thought": "", "actions": names})),
             in_reply_to_root_message_id: Some(m.id),
             source_type: Some(AGENT_RESPONSE.to_owned()),
             metadata: Some(json!({
@@ -290,6 +301,7 @@ impl AgentRuntime {
                 self.after_reply(room_id, run_id, &created.message, started)
                     .await;
             }
+            crate::action::after_reply(&self.plugins, &actions, &exchange).await;
         }
         self.log_run(room_id, run_id, m, json!({"status": "completed"}))
             .await;

@@ -5,6 +5,7 @@
 //! agents the HTTP edge reports in `/health`; [`ModelProvider`] is the model seam, with the
 //! offline ELIZA provider as the default.
 
+pub mod action;
 mod agent;
 pub mod eliza;
 mod manager;

@@ -141,6 +141,21 @@ impl AgentManager {
             .map(|r| r.plugins.clone())
     }
 
+    /// Every running agent with its plugins, ordered by id, so bare-path plugin dispatch
+    /// (spec 4.2) sees the agents in a stable order.
+    pub async fn running_plugins(&self) -> Vec<(Uuid, Vec<Arc<dyn Plugin>>)> {
+        let mut all: Vec<_> = self
+            .inner
+            .running
+            .lock()
+            .await
+            .iter()
+            .map(|(id, r)| (*id, r.plugins.clone()))
+            .collect();
+        all.sort_by_key(|(id, _)| *id);
+        all
+    }
+
     /// Stops the agent and marks it disabled; returns false if it was not running.
     pub async fn stop(&self, id: Uuid) -> Result<bool, ManagerError> {
         if !self.halt(id).await {

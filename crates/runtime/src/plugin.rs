@@ -3,7 +3,8 @@
 //! A plugin contributes context to the prompt (elizaOS "providers") and HTTP routes
 //! (spec 4), served under `/api/agents/<id>/plugins/<plugin><route>`. Plugins are
 //! registered here by name; a character naming an unknown plugin is refused with the list
-//! of known ones. Actions, evaluators and services are not part of the trait yet.
+//! of known ones. Actions and evaluators are in [`crate::action`]; services are not part of
+//! the trait yet.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -123,6 +124,14 @@ pub trait Plugin: Send + Sync + 'static {
     fn context(&self, _agent: &Agent) -> Option<String> {
         None
     }
+    /// Its actions: recorded on replies they apply to, run after the reply is stored.
+    fn actions(&self) -> Vec<crate::action::Action> {
+        Vec::new()
+    }
+    /// Its evaluators: run after every stored reply.
+    fn evaluators(&self) -> Vec<crate::action::Evaluator> {
+        Vec::new()
+    }
 }
 
 /// elizaOS plugin names whose behaviour agentd has built in (storage, the reply loop, the
@@ -226,7 +235,21 @@ impl Plugin for ExamplePlugin {
         "example"
     }
     fn description(&self) -> &'static str {
-        "An example panel (GET /panel) and routes with a parameter and a wildcard."
+        "An example panel (GET /panel), routes with a parameter and a wildcard, and a WAVE action."
+    }
+    fn actions(&self) -> Vec<crate::action::Action> {
+        vec![crate::action::Action {
+            name: "WAVE",
+            description: "Marks replies to messages that mention waving.",
+            validate: Arc::new(|ex: &crate::action::Exchange| {
+                ex.message.to_lowercase().contains("wave")
+            }),
+            handler: Arc::new(|ex: crate::action::Exchange| {
+                Box::pin(async move {
+                    tracing::info!(agent.id = %ex.agent_id, "example plugin: wave");
+                })
+            }),
+        }]
     }
     fn routes(&self) -> Vec<PluginRoute> {
         let panel: RouteHandler = Arc::new(|req: PluginRequest| {

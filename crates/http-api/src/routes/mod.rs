@@ -6,6 +6,7 @@ pub mod health;
 pub mod media;
 pub mod memory;
 pub mod messaging;
+pub mod plugin_routes;
 pub mod server;
 pub mod sessions;
 pub mod system;

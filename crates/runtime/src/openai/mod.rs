@@ -5,6 +5,11 @@
 //! `OPENAI_BASE_URL`, `OPENAI_API_KEY` (preferably in `settings.secrets`),
 //! `OPENAI_LARGE_MODEL`, `OPENAI_EMBEDDING_MODEL`. The key is read when the agent starts
 //! and never stored into the agent.
+//!
+//! `https://` endpoints are verified against the webpki (Mozilla) roots plus, for
+//! self-hosted endpoints, extra PEM roots: `OPENAI_CA_CERT` (the PEM text, settings or
+//! environment) or `OPENAI_CA_FILE` (a path, server environment only, so an API client
+//! cannot make the server read files).
 
 mod http;
 
@@ -13,7 +18,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::provider::{BoxFuture, GenerateRequest, ModelProvider, ProviderError, Role};
-use http::{Endpoint, Response, post};
+use http::{Endpoint, Response, post, tls_connector};
+use tokio_rustls::TlsConnector;
 
 /// Used when neither the settings nor the environment name a base URL.
 const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
@@ -34,6 +40,7 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// An OpenAI-compatible endpoint.
 pub struct OpenAiProvider {
     endpoint: Endpoint,
+    tls: Option<TlsConnector>,
     api_key: Option<String>,
     chat_model: String,
     embedding_model: String,
@@ -72,8 +79,22 @@ impl OpenAiProvider {
                 .or_else(|| env(key))
         };
         let base = get("OPENAI_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let endpoint = Endpoint::parse(&base).map_err(|e| format!("openai provider: {e}"))?;
+        let tls = if endpoint.tls {
+            let extra = match (get("OPENAI_CA_CERT"), env("OPENAI_CA_FILE")) {
+                (Some(pem), _) => Some(pem.into_bytes()),
+                (None, Some(path)) => Some(std::fs::read(&path).map_err(|e| {
+                    format!("openai provider: cannot read OPENAI_CA_FILE {path}: {e}")
+                })?),
+                (None, None) => None,
+            };
+            Some(tls_connector(extra.as_deref()).map_err(|e| format!("openai provider: {e}"))?)
+        } else {
+            None
+        };
         Ok(OpenAiProvider {
-            endpoint: Endpoint::parse(&base).map_err(|e| format!("openai provider: {e}"))?,
+            endpoint,
+            tls,
             api_key: get("OPENAI_API_KEY"),
             chat_model: get("OPENAI_LARGE_MODEL").unwrap_or_else(|| DEFAULT_CHAT_MODEL.into()),
             embedding_model: get("OPENAI_EMBEDDING_MODEL")
@@ -126,6 +147,7 @@ impl OpenAiProvider {
                 self.timeout,
                 post(
                     &self.endpoint,
+                    self.tls.as_ref(),
                     path,
                     self.api_key.as_deref(),
                     content_type,

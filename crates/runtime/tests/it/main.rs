@@ -3,9 +3,11 @@
 //! as the HTTP and Socket.IO edges put them.
 #![cfg(test)]
 
+mod actions;
 mod manager;
 mod messages;
 mod openai;
+mod openai_tls;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -11,23 +11,23 @@ use agentd_runtime::provider::{ChatMessage, Role};
 use agentd_runtime::{GenerateRequest, ModelProvider, ProviderError};
 use agentd_storage::prelude::*;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 use uuid::Uuid;
 
 use crate::{Ctx, both, next_event};
 
 /// What the fake answers, in order.
-enum Answer {
+pub(crate) enum Answer {
     Json(u16, Value),
     Sse(Vec<&'static str>),
 }
 
 /// A request the fake received.
 #[derive(Debug, Clone)]
-struct Seen {
-    head: String,
-    body: Value,
+pub(crate) struct Seen {
+    pub(crate) head: String,
+    pub(crate) body: Value,
 }
 
 struct Fake {
@@ -43,67 +43,77 @@ async fn fake(answers: Vec<Answer>) -> Fake {
     let record = seen.clone();
     tokio::spawn(async move {
         loop {
-            let (mut s, _) = listener.accept().await.unwrap();
-            let mut buf = Vec::new();
-            let mut tmp = [0u8; 4096];
-            let (head, body) = loop {
-                let n = s.read(&mut tmp).await.unwrap();
-                buf.extend_from_slice(&tmp[..n]);
-                let text = String::from_utf8_lossy(&buf).to_string();
-                if let Some(i) = text.find("\r\n\r\n") {
-                    let len: usize = text
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase()
-                                .strip_prefix("content-length:")
-                                .map(|v| v.trim().parse().unwrap())
-                        })
-                        .unwrap_or(0);
-                    if buf.len() >= i + 4 + len {
-                        break (
-                            text[..i].to_owned(),
-                            serde_json::from_slice(&buf[i + 4..i + 4 + len]).unwrap_or(Value::Null),
-                        );
-                    }
-                }
-            };
-            record.lock().unwrap().push(Seen { head, body });
-            let answer = answers.lock().unwrap().pop_front();
-            match answer {
-                Some(Answer::Json(status, v)) => {
-                    let b = v.to_string();
-                    let r = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
-                        b.len()
-                    );
-                    s.write_all(r.as_bytes()).await.unwrap();
-                }
-                Some(Answer::Sse(deltas)) => {
-                    s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n").await.unwrap();
-                    let mut events: Vec<String> = deltas
-                        .iter()
-                        .map(|d| {
-                            format!(
-                                "data: {}\n\n",
-                                json!({"choices": [{"delta": {"content": d}}]})
-                            )
-                        })
-                        .collect();
-                    events.push("data: [DONE]\n\n".into());
-                    for e in events {
-                        s.write_all(format!("{:x}\r\n{e}\r\n", e.len()).as_bytes())
-                            .await
-                            .unwrap();
-                        s.flush().await.unwrap();
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                    }
-                    s.write_all(b"0\r\n\r\n").await.unwrap();
-                }
-                None => {}
-            }
+            let (s, _) = listener.accept().await.unwrap();
+            serve(s, &answers, &record).await;
         }
     });
     Fake { url, seen }
+}
+
+/// Answers one request on `s` (plain or TLS) with the next queued answer.
+pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    mut s: S,
+    answers: &Mutex<VecDeque<Answer>>,
+    record: &Mutex<Vec<Seen>>,
+) {
+    let mut buf = Vec::new();
+    let mut tmp = [0u8; 4096];
+    let (head, body) = loop {
+        let n = s.read(&mut tmp).await.unwrap();
+        buf.extend_from_slice(&tmp[..n]);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        if let Some(i) = text.find("\r\n\r\n") {
+            let len: usize = text
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .unwrap_or(0);
+            if buf.len() >= i + 4 + len {
+                break (
+                    text[..i].to_owned(),
+                    serde_json::from_slice(&buf[i + 4..i + 4 + len]).unwrap_or(Value::Null),
+                );
+            }
+        }
+    };
+    record.lock().unwrap().push(Seen { head, body });
+    let answer = answers.lock().unwrap().pop_front();
+    match answer {
+        Some(Answer::Json(status, v)) => {
+            let b = v.to_string();
+            let r = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
+                b.len()
+            );
+            s.write_all(r.as_bytes()).await.unwrap();
+        }
+        Some(Answer::Sse(deltas)) => {
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n").await.unwrap();
+            let mut events: Vec<String> = deltas
+                .iter()
+                .map(|d| {
+                    format!(
+                        "data: {}\n\n",
+                        json!({"choices": [{"delta": {"content": d}}]})
+                    )
+                })
+                .collect();
+            events.push("data: [DONE]\n\n".into());
+            for e in events {
+                s.write_all(format!("{:x}\r\n{e}\r\n", e.len()).as_bytes())
+                    .await
+                    .unwrap();
+                s.flush().await.unwrap();
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            s.write_all(b"0\r\n\r\n").await.unwrap();
+        }
+        None => {}
+    }
+    let _ = s.shutdown().await;
 }
 
 fn provider(url: &str) -> OpenAiProvider {
@@ -113,7 +123,7 @@ fn provider(url: &str) -> OpenAiProvider {
         .with_timeout(Duration::from_secs(5))
 }
 
-fn request() -> GenerateRequest {
+pub(crate) fn request() -> GenerateRequest {
     GenerateRequest {
         agent_id: Uuid::new_v4(),
         conversation_id: Uuid::new_v4(),
@@ -257,12 +267,17 @@ async fn embeds_transcribes_and_speaks() {
 async fn configuration_comes_from_settings_then_environment() {
     let env = |k: &str| (k == "OPENAI_BASE_URL").then(|| "http://127.0.0.1:9/v1".to_owned());
     assert!(OpenAiProvider::from_settings(&json!({}), &env).is_ok());
-    let err = OpenAiProvider::from_settings(&json!({}), &|_| None).unwrap_err();
-    assert!(err.contains("TLS"), "{err}");
-    let err = agentd_runtime::provider_with_env(&json!({"modelProvider": "openai"}), &|_| None)
-        .err()
-        .unwrap();
-    assert!(err.contains("http://"), "{err}");
+    // The default endpoint is api.openai.com over TLS.
+    assert!(OpenAiProvider::from_settings(&json!({}), &|_| None).is_ok());
+    let err = OpenAiProvider::from_settings(&json!({"OPENAI_BASE_URL": "ftp://x"}), &|_| None)
+        .unwrap_err();
+    assert!(err.contains("https://"), "{err}");
+    let bad_ca = json!({"OPENAI_CA_CERT": "not a certificate"});
+    let err = OpenAiProvider::from_settings(&bad_ca, &|_| None).unwrap_err();
+    assert!(err.contains("CA"), "{err}");
+    let env = |k: &str| (k == "OPENAI_CA_FILE").then(|| "/nonexistent/ca.pem".to_owned());
+    let err = OpenAiProvider::from_settings(&json!({}), &env).unwrap_err();
+    assert!(err.contains("OPENAI_CA_FILE"), "{err}");
 }
 
 async fn an_agent_streams_its_reply_through_the_bus(c: Ctx) {

@@ -1,15 +1,15 @@
 //! Plugin routes (spec 4): `/api/agents/<id>/plugins/<plugin><route>` and the panels list.
 //!
-//! Unlike elizaOS, dispatch happens only on this path: a stray `?agentId=` on another API
-//! route is never intercepted (spec 12, security 10), and plugin routes sit behind the same
-//! API-key check as every `/api` route.
+//! Unlike elizaOS, a stray `?agentId=` on another API route is never intercepted (spec 12,
+//! security 10), and plugin routes sit behind the same API-key check as every `/api` route.
+//! The bare paths (`/api/<plugin><route>`, `/<plugin><route>`) are in `plugin_routes`.
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use agentd_core::ErrorCode;
-use agentd_runtime::plugin::{Method, PluginRequest, match_route};
+use agentd_runtime::plugin::{Method, Plugin, PluginRequest, PluginRoute, match_route};
 use serde_json::{Value, json};
 
 use super::{ok, path_id};
@@ -63,26 +63,47 @@ pub async fn dispatch(
         return Ok(fallback::api_not_found().await);
     };
     let baseless = format!("/{}", tail.trim_start_matches('/'));
-    let found = plugins.iter().find_map(|p| {
-        p.routes().into_iter().find_map(|r| {
-            let pattern = format!("/{}{}", p.name(), r.path);
-            let params = (r.method == method).then(|| match_route(&pattern, &baseless))??;
-            Some((r.handler, params))
-        })
-    });
-    let Some((handler, params)) = found else {
+    let Some((route, params)) = find_route(&plugins, method, &baseless) else {
         return Ok(fallback::api_not_found().await);
     };
+    let query: HashMap<String, String> = query.into_inner().into_iter().collect();
+    run(route, id, baseless, params, query, &body).await
+}
+
+/// The first route of `plugins` whose method and `/<plugin><route>` pattern match `path`,
+/// with its parameters.
+pub(crate) fn find_route(
+    plugins: &[std::sync::Arc<dyn Plugin>],
+    method: Method,
+    path: &str,
+) -> Option<(PluginRoute, HashMap<String, String>)> {
+    plugins.iter().find_map(|p| {
+        p.routes().into_iter().find_map(|r| {
+            let pattern = format!("/{}{}", p.name(), r.path);
+            let params = (r.method == method).then(|| match_route(&pattern, path))??;
+            Some((r, params))
+        })
+    })
+}
+
+/// Calls the route's handler; a body that is not JSON is a 400, an empty one `null`.
+pub(crate) async fn run(
+    route: PluginRoute,
+    id: uuid::Uuid,
+    path: String,
+    params: HashMap<String, String>,
+    query: HashMap<String, String>,
+    body: &[u8],
+) -> Result<HttpResponse, ApiError> {
     let body = if body.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice(body)
             .map_err(|_| ApiError::new(ErrorCode::InvalidJson, "Invalid JSON body"))?
     };
-    let query: HashMap<String, String> = query.into_inner().into_iter().collect();
-    let res = handler(PluginRequest {
+    let res = (route.handler)(PluginRequest {
         agent_id: id,
-        path: baseless,
+        path,
         params,
         query,
         body,

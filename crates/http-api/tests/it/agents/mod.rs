@@ -4,6 +4,7 @@
 mod crud;
 mod lifecycle;
 mod memory;
+mod plugin_bare;
 mod plugins;
 
 use std::net::TcpListener;
@@ -30,11 +31,18 @@ pub struct App {
     pub db: Db,
     pub state: AppState,
     pub chars: PathBuf,
+    /// Sent as `X-API-KEY` by every helper request when set.
+    pub key: Option<String>,
     handle: ServerHandle,
     _dir: tempfile::TempDir,
 }
 
 pub async fn spawn() -> App {
+    spawn_with_key(None).await
+}
+
+/// A server whose `/api` needs `key` when one is given.
+pub async fn spawn_with_key(key: Option<&str>) -> App {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::connect(&DbConfig {
         postgres_url: None,
@@ -49,6 +57,7 @@ pub async fn spawn() -> App {
     std::fs::create_dir_all(&chars).unwrap();
     let settings = ApiSettings {
         characters_dir: Some(chars.clone()),
+        auth_token: key.map(agentd_http_api::Secret::new),
         ..ApiSettings::default()
     };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -68,6 +77,7 @@ pub async fn spawn() -> App {
         db,
         state,
         chars,
+        key: key.map(str::to_owned),
         handle,
         _dir: dir,
     }
@@ -79,6 +89,10 @@ impl App {
     }
 
     async fn send(&self, req: awc::ClientRequest, body: Option<Value>) -> Reply {
+        let req = match &self.key {
+            Some(k) => req.insert_header(("x-api-key", k.as_str())),
+            None => req,
+        };
         let mut res = match body {
             Some(b) => req
                 .insert_header(("content-type", "application/json"))
