@@ -6,6 +6,7 @@ pub mod health;
 pub mod media;
 pub mod memory;
 pub mod messaging;
+pub mod model;
 pub mod server;
 pub mod system;
 

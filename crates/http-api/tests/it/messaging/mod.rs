@@ -10,6 +10,7 @@ mod load;
 mod messages;
 mod recovery;
 mod servers;
+mod title;
 mod transports;
 
 /// Runs `$name(Backend)` once per backend, as `$name::sqlite` and `$name::postgres`.
