@@ -218,7 +218,7 @@ impl Relay {
         self.core.relayed().insert(m.channel_id, m.seq);
         let is_agent = self.core.agents.is_running(m.author_id);
         let server_id = self.core.server_of(m.channel_id).await;
-        let payload = message_broadcast(m, server_id, is_agent);
+        let payload = message_broadcast(m, server_id, is_agent, &self.core.media_root());
         let sender_socket = m
             .metadata
             .as_ref()

@@ -3,6 +3,7 @@
 //! the way the runtime does.
 
 mod app;
+mod attachments;
 mod channels;
 mod core;
 mod jobs;
