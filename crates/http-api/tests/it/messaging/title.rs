@@ -88,3 +88,50 @@ async fn generate_title(b: Backend) {
     app.stop().await;
 }
 both!(generate_title);
+
+/// A fake OpenAI-compatible server whose chat answer is blank.
+fn blank_model() -> String {
+    use actix_web::{App, HttpResponse, HttpServer, web};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let server = HttpServer::new(|| {
+        App::new().route(
+            "/v1/chat/completions",
+            web::post().to(|| async {
+                HttpResponse::Ok().json(json!({"choices": [{"message": {"content": "  \n "}}]}))
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    actix_web::rt::spawn(server);
+    url
+}
+
+/// elizaOS never answers when the model's title is empty; agentd answers an error at once.
+async fn an_empty_model_answer_is_an_error(b: Backend) {
+    let Some(app) = spawn(b).await else { return };
+    let settings = json!({"modelProvider": "openai", "OPENAI_BASE_URL": blank_model(),
+                          "secrets": {"OPENAI_API_KEY": "sk-test"}});
+    let agent = app.started_agent("blank", settings).await;
+    let user = Uuid::new_v4();
+    let c = app.channel(&[user]).await;
+    for text in ["a", "b", "c", "d"] {
+        app.db()
+            .create_message(&NewMessage::text(c, user, text))
+            .await
+            .unwrap();
+    }
+    let r = app
+        .post(
+            &format!("/channels/{c}/generate-title"),
+            json!({"agentId": agent}),
+        )
+        .await;
+    family_b(&r, 500, "Failed to generate title");
+    assert_eq!(r.body["details"], "The model returned an empty title");
+    app.stop().await;
+}
+both!(an_empty_model_answer_is_an_error);
