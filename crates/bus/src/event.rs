@@ -10,6 +10,8 @@ pub enum EventKind {
     NewMessage,
     /// `message_deleted`
     MessageDeleted,
+    /// A stored message was edited (`PATCH /action/:id`).
+    MessageUpdated,
     /// `channel_cleared`
     ChannelCleared,
     /// `server_agent_update`
@@ -39,6 +41,15 @@ pub enum BusEvent {
         message_id: Uuid,
         /// Its author.
         author_id: Uuid,
+    },
+    /// A stored message was edited; sockets get it again with `updatedAt` (spec 3.3).
+    MessageUpdated {
+        /// The channel.
+        channel_id: Uuid,
+        /// The message's position in the channel (unchanged by the edit).
+        seq: i64,
+        /// The edited message.
+        message_id: Uuid,
     },
     /// A message was deleted.
     MessageDeleted {
@@ -114,6 +125,7 @@ impl BusEvent {
         match self {
             BusEvent::NewMessage { .. } => EventKind::NewMessage,
             BusEvent::MessageDeleted { .. } => EventKind::MessageDeleted,
+            BusEvent::MessageUpdated { .. } => EventKind::MessageUpdated,
             BusEvent::ChannelCleared { .. } => EventKind::ChannelCleared,
             BusEvent::ServerAgentUpdate { .. } => EventKind::ServerAgentUpdate,
             BusEvent::MessageStreamChunk { .. } => EventKind::MessageStreamChunk,
@@ -129,6 +141,7 @@ impl BusEvent {
         match self {
             BusEvent::NewMessage { channel_id, .. }
             | BusEvent::MessageDeleted { channel_id, .. }
+            | BusEvent::MessageUpdated { channel_id, .. }
             | BusEvent::ChannelCleared { channel_id }
             | BusEvent::MessageStreamChunk { channel_id, .. }
             | BusEvent::MessageStreamError { channel_id, .. }

@@ -85,6 +85,11 @@ error_codes! {
     ProcessingError = ("PROCESSING_ERROR", 500),
     /// A model provider failed.
     ModelError = ("MODEL_ERROR", 500),
+    /// The agent's model provider does not have the capability asked for (e.g. ELIZA and
+    /// speech); 501 so clients can tell it from a failure of a supported call.
+    ModelNotSupported = ("MODEL_NOT_SUPPORTED", 501),
+    /// The model did not answer in time.
+    ModelTimeout = ("MODEL_TIMEOUT", 504),
     /// A session does not exist.
     SessionNotFound = ("SESSION_NOT_FOUND", 404),
     /// A session's time is up.

@@ -18,11 +18,13 @@ mod name;
 mod paths;
 mod sniff;
 mod upload;
+mod urls;
 
 pub use name::{MAX_ORIGINAL_NAME_CHARS, sanitize_original_name};
 pub use paths::{MediaRoot, Owner, StoredName};
 pub use sniff::{Detected, SNIFF_LEN, classify};
 pub use upload::{StoredFile, UploadWriter};
+pub use urls::encode_component;
 
 /// Default largest upload, in bytes (50 MiB, as elizaOS).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 52_428_800;

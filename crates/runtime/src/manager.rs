@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::AgentRegistry;
 use crate::agent::{AgentRuntime, RuntimeConfig};
 use crate::plugin::{Plugin, resolve_plugins};
-use crate::provider::provider_for;
+use crate::provider::{ModelProvider, provider_for};
 
 /// How long a stopping agent may take to finish the message in hand before it is aborted.
 const STOP_GRACE: Duration = Duration::from_secs(5);
@@ -42,6 +42,7 @@ struct Running {
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
     plugins: Vec<Arc<dyn Plugin>>,
+    provider: Arc<dyn ModelProvider>,
 }
 
 struct Inner {
@@ -110,7 +111,7 @@ impl AgentManager {
             agent.clone(),
             self.inner.db.clone(),
             self.inner.bus.clone(),
-            provider,
+            provider.clone(),
             self.inner.config.clone(),
         )
         .with_plugins(plugins.clone());
@@ -124,6 +125,7 @@ impl AgentManager {
                 stop,
                 task,
                 plugins,
+                provider,
             },
         );
         self.inner.registry.mark_running(id);
@@ -154,6 +156,17 @@ impl AgentManager {
             .collect();
         all.sort_by_key(|(id, _)| *id);
         all
+    }
+
+    /// The model provider of a running agent (`None` when it does not run here), so routes
+    /// such as title generation and audio use the same models as the agent's replies.
+    pub async fn provider(&self, id: Uuid) -> Option<Arc<dyn ModelProvider>> {
+        self.inner
+            .running
+            .lock()
+            .await
+            .get(&id)
+            .map(|r| r.provider.clone())
     }
 
     /// Stops the agent and marks it disabled; returns false if it was not running.

@@ -116,7 +116,7 @@ async fn replay(
                 |v| emit_broadcast(socket, v),
                 channel,
                 m.seq,
-                &message_broadcast(m, server_id, is_agent),
+                &message_broadcast(m, server_id, is_agent, &core.media_root()),
             );
             cursor = cursor.max(m.seq);
             sent += 1;

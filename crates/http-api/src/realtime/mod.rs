@@ -49,6 +49,11 @@ pub(crate) struct Core {
 }
 
 impl Core {
+    /// The media directory, for rewriting attachment paths in broadcasts (spec 3.8.4).
+    pub(crate) fn media_root(&self) -> agentd_media::MediaRoot {
+        agentd_media::MediaRoot::new(self.settings.media.root.clone())
+    }
+
     /// The message server of a channel, from a small cache; `None` if the channel is gone.
     pub(crate) async fn server_of(&self, channel_id: Uuid) -> Option<Uuid> {
         if let Some(id) = self.lock_servers().get(&channel_id) {

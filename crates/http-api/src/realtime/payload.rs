@@ -2,17 +2,25 @@
 
 use agentd_core::model::{Channel, Message};
 use agentd_core::time::{to_iso, to_millis};
+use agentd_media::MediaRoot;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use crate::routes::messaging::render;
+
 /// `messageBroadcast` for a stored message. It carries every key any client variant reads
 /// (`channelId` and `roomId`, `serverId` and `messageServerId`, spec 12 functional 5) plus
-/// `seq`, so a client can resume with `lastSeq`.
-pub(crate) fn message_broadcast(m: &Message, server_id: Option<Uuid>, is_agent: bool) -> Value {
+/// `seq`, so a client can resume with `lastSeq`. Attachment paths become `/media/...` URLs
+/// under `root` (spec 3.8.4).
+pub(crate) fn message_broadcast(
+    m: &Message,
+    server_id: Option<Uuid>,
+    is_agent: bool,
+    root: &MediaRoot,
+) -> Value {
     let meta = m.metadata.as_ref().and_then(Value::as_object);
     let raw = m.raw_message.as_ref().and_then(Value::as_object);
     let meta_str = |key: &str| meta.and_then(|o| o.get(key)).and_then(Value::as_str);
-    let is_agent = is_agent || m.source_type.as_deref() == Some("agent_response");
     let is_agent = is_agent || m.source_type.as_deref() == Some("agent_response");
     let default_name = if is_agent { "Agent" } else { "User" };
     let sender_name = meta_str("user_display_name")
@@ -53,7 +61,7 @@ pub(crate) fn message_broadcast(m: &Message, server_id: Option<Uuid>, is_agent: 
         .or_else(|| meta.and_then(|o| o.get("attachments")))
         .filter(|v| !v.is_null());
     if let Some(v) = attachments {
-        out.insert("attachments".into(), v.clone());
+        out.insert("attachments".into(), render::attachments(v, root));
     }
     if let Some(id) = m.in_reply_to_root_message_id {
         out.insert("inReplyToMessageId".into(), json!(id));
@@ -89,4 +97,39 @@ pub(crate) fn channel_json(c: &Channel) -> Value {
 /// `messageError` with the elizaOS `{error}` shape.
 pub(crate) fn error(message: impl Into<String>) -> Value {
     json!({ "error": message.into() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use agentd_core::model::Message;
+
+    #[test]
+    fn broadcast_attachments_are_public_urls() {
+        let root = MediaRoot::new("/srv/media");
+        let (c, a, id) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let now = chrono::Utc::now();
+        let m = Message {
+            id: Uuid::new_v4(),
+            channel_id: c,
+            seq: 3,
+            author_id: a,
+            content: "x".into(),
+            raw_message: Some(json!({"attachments": [
+                {"url": format!("/srv/media/generated/{id}/f.png")}, "blob:x"]})),
+            in_reply_to_root_message_id: None,
+            source_type: None,
+            source_id: None,
+            metadata: None,
+            client_message_id: None,
+            in_reply_to: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let v = message_broadcast(&m, None, false, &root);
+        assert_eq!(
+            v["attachments"],
+            json!([{"url": format!("/media/generated/{id}/f.png")}, "blob:x"])
+        );
+    }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use agentd_bus::{BusEvent, Received};
 use agentd_core::model::Message;
+use agentd_core::time::to_millis;
 use agentd_socketio::{Socket, SocketIoServer};
 use agentd_storage::{ChannelStore, MessagePage, MessageStore, StorageError};
 use serde_json::{Value, json};
@@ -64,6 +65,11 @@ impl Relay {
                     tracing::warn!(channel.id = %channel_id, error = %e, "relay cannot read message");
                 }
             }
+            BusEvent::MessageUpdated {
+                channel_id,
+                message_id,
+                ..
+            } => self.message_updated(channel_id, message_id).await,
             BusEvent::MessageDeleted {
                 channel_id,
                 message_id,
@@ -167,6 +173,32 @@ impl Relay {
         }
     }
 
+    /// An edited message goes to the whole room again as `messageBroadcast` with
+    /// `updatedAt` (ms) and `rawMessage` (spec 3.3); it does not move the seq cursor, as the
+    /// message keeps its place in the channel.
+    async fn message_updated(&self, channel: Uuid, id: Uuid) {
+        if self.room(channel).is_empty() {
+            return;
+        }
+        let m = match self.core.db.get_message(id).await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(channel.id = %channel, error = %e, "relay cannot read updated message");
+                return;
+            }
+        };
+        let is_agent = self.core.agents.is_running(m.author_id);
+        let server_id = self.core.server_of(channel).await;
+        let mut payload = message_broadcast(&m, server_id, is_agent, &self.core.media_root());
+        if let Some(o) = payload.as_object_mut() {
+            o.insert("updatedAt".into(), json!(to_millis(m.updated_at)));
+            if let Some(raw) = &m.raw_message {
+                o.insert("rawMessage".into(), raw.clone());
+            }
+        }
+        self.emit(channel, "messageBroadcast", &payload);
+    }
+
     /// Relays the stored messages after `after` (up to `until` when given), in order.
     async fn catch_up(
         &mut self,
@@ -218,7 +250,7 @@ impl Relay {
         self.core.relayed().insert(m.channel_id, m.seq);
         let is_agent = self.core.agents.is_running(m.author_id);
         let server_id = self.core.server_of(m.channel_id).await;
-        let payload = message_broadcast(m, server_id, is_agent);
+        let payload = message_broadcast(m, server_id, is_agent, &self.core.media_root());
         let sender_socket = m
             .metadata
             .as_ref()

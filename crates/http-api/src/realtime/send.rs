@@ -139,7 +139,12 @@ async fn store_and_emit(
         other => internal(other),
     })?;
     let m = &created.message;
-    let mut echo = message_broadcast(m, Some(channel.message_server_id), false);
+    let mut echo = message_broadcast(
+        m,
+        Some(channel.message_server_id),
+        false,
+        &core.media_root(),
+    );
     if let (Some(id), Some(o)) = (send.client_id, echo.as_object_mut()) {
         o.insert("clientMessageId".into(), json!(id));
     }

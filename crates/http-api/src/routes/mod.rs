@@ -1,11 +1,13 @@
 //! Route handlers, one module per resource, and the `/api` route table.
 
 pub mod agents;
+pub mod audio;
 pub mod fallback;
 pub mod health;
 pub mod media;
 pub mod memory;
 pub mod messaging;
+pub mod model;
 pub mod plugin_routes;
 pub mod server;
 pub mod sessions;
@@ -30,6 +32,7 @@ where
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
     // First: its exact upload resources must precede the `/messaging` scope.
     media::configure_api(cfg);
+    audio::configure(cfg);
     cfg.service(
         web::scope("/agents")
             .configure(agents::configure)

@@ -232,6 +232,13 @@ const scenarios = {
     assert.equal(m.senderName, "Rest User");
     assert.equal(m.source, "eliza_gui");
     const ch = cfg.channel;
+    const edit = await seen(a, "messageBroadcast", (d) => d.updatedAt !== undefined);
+    assert.equal(edit.id, m.id);
+    assert.equal(edit.seq, m.seq);
+    assert.equal(edit.text, "edited");
+    assert.equal(typeof edit.updatedAt, "number");
+    assert.deepEqual(edit.rawMessage.actions, ["X"]);
+    assert.deepEqual(edit.attachments, [{ url: `/media/generated/${cfg.e2}/f.png` }]);
     assert.deepEqual(await seen(a, "messageDeleted"), { messageId: m.id, channelId: ch, roomId: ch });
     const upd = await seen(a, "channelUpdated");
     assert.equal(upd.updates.id, ch);

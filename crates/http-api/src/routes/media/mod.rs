@@ -16,7 +16,7 @@ use crate::middleware::rate_limit;
 
 /// A POST-only upload resource behind the upload and file-operation limits; other methods
 /// fall through to the family-H 404.
-fn upload_resource<F, Args>(
+pub(crate) fn upload_resource<F, Args>(
     path: &str,
     handler: F,
 ) -> Resource<

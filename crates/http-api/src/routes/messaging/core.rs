@@ -119,7 +119,8 @@ pub async fn submit_action(
     submit(&state, &req, &body).await
 }
 
-/// `PATCH /action/:id`: updates an action message; `200 data:CentralMessage`.
+/// `PATCH /action/:id`: updates an action message; `200 data:CentralMessage`; publishes
+/// `MessageUpdated` so sockets get `messageBroadcast` with `updatedAt` and `rawMessage`.
 pub async fn update_action(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -145,6 +146,11 @@ pub async fn update_action(
             StorageError::Conflict(_) => bad_request("in_reply_to_message_id names no message"),
             other => storage(other, "Message not found"),
         })?;
+    state.bus().publish(BusEvent::MessageUpdated {
+        channel_id: updated.channel_id,
+        seq: updated.seq,
+        message_id: updated.id,
+    });
     Ok(ok(render::central_message(&updated)))
 }
 

@@ -190,11 +190,15 @@ pub async fn list_messages(
         .list_deliveries(&ids)
         .await
         .map_err(|e| storage(e, "Channel not found"))?;
+    let root = agentd_media::MediaRoot::new(state.settings().media.root.clone());
     let items: Vec<Value> = messages
         .iter()
         .map(|m| {
             let mine = deliveries.iter().filter(|d| d.message_id == m.id);
-            render::with_delivery(render::history_item(m), mine.map(|d| (d.agent_id, d.state)))
+            render::with_delivery(
+                render::history_item(m, &root),
+                mine.map(|d| (d.agent_id, d.state)),
+            )
         })
         .collect();
     Ok(ok(json!({"messages": items})))

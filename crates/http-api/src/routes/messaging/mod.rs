@@ -12,6 +12,7 @@ pub mod messages;
 pub mod render;
 pub mod servers;
 mod support;
+pub mod title;
 pub mod transports;
 
 use actix_web::web;
@@ -24,4 +25,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     servers::configure(cfg);
     channels::configure(cfg);
     messages::configure(cfg);
+    title::configure(cfg);
 }

@@ -3,6 +3,7 @@
 
 use agentd_core::model::{Channel, DeliveryState, Message, MessageServer};
 use agentd_core::time::{to_iso, to_millis};
+use agentd_media::MediaRoot;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -70,9 +71,32 @@ pub fn central_message(msg: &Message) -> Value {
     Value::Object(m)
 }
 
+/// Message attachments with their file-system paths rewritten to public `/media/...` URLs
+/// (spec 3.8.4): a string, an object with `url`, or an array of either; anything else is
+/// returned as is. The one implementation used by REST listings and socket broadcasts.
+pub fn attachments(v: &Value, root: &MediaRoot) -> Value {
+    match v {
+        Value::String(s) => root.public_url(s).map_or_else(|| v.clone(), Value::String),
+        Value::Object(o) => {
+            let mut o = o.clone();
+            if let Some(url) = o
+                .get("url")
+                .and_then(Value::as_str)
+                .and_then(|u| root.public_url(u))
+            {
+                o.insert("url".into(), url.into());
+            }
+            Value::Object(o)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|i| attachments(i, root)).collect()),
+        other => other.clone(),
+    }
+}
+
 /// An item of `GET /channels/:id/messages`: the central message with `metadata` merged with
-/// the raw message's `thought`, `actions` and `attachments`, plus ms `created_at`/`updated_at`.
-pub fn history_item(msg: &Message) -> Value {
+/// the raw message's `thought`, `actions` and `attachments` (URLs rewritten, spec 3.8.4),
+/// plus ms `created_at`/`updated_at`.
+pub fn history_item(msg: &Message, root: &MediaRoot) -> Value {
     let mut v = central_message(msg);
     let raw = msg.raw_message.as_ref();
     let mut meta = match &msg.metadata {
@@ -94,6 +118,9 @@ pub fn history_item(msg: &Message) -> Value {
         .filter(|a| !a.is_null())
     {
         meta.insert("attachments".into(), a.clone());
+    }
+    if let Some(a) = meta.get_mut("attachments") {
+        *a = attachments(a, root);
     }
     if let Value::Object(o) = &mut v {
         o.insert("metadata".into(), Value::Object(meta));

@@ -1,5 +1,6 @@
 //! Media uploads and static serving (issue 7) on a real server writing real files.
 
+mod audio;
 mod limits;
 mod serve;
 mod upload;

@@ -119,6 +119,18 @@ impl App {
         a.id
     }
 
+    /// A stored agent with `settings`, started through `POST /api/agents/:id/start` so its
+    /// real model provider runs (ELIZA unless the settings name another).
+    pub async fn started_agent(&self, name: &str, settings: Value) -> Uuid {
+        let mut a = Agent::new(Uuid::new_v4(), name, agentd_storage::types::now());
+        a.settings = settings;
+        self.db().create_agent(&a).await.unwrap();
+        let url = format!("http://{}/api/agents/{}/start", self.addr, a.id);
+        let r = self.send(self.client.post(url), Some(&json!({}))).await;
+        assert!(r.status < 300, "{}", r.raw);
+        a.id
+    }
+
     /// A group channel on the default server with these participants.
     pub async fn channel(&self, participants: &[Uuid]) -> Uuid {
         let ids: Vec<String> = participants.iter().map(Uuid::to_string).collect();

@@ -86,6 +86,7 @@ async fn submit_and_action(b: Backend) {
     let r = app.post("/action", action).await;
     assert_eq!(r.status, 201, "{}", r.raw);
     let aid = r.body["data"]["id"].as_str().unwrap().to_owned();
+    let mut sub = app.bus.subscribe();
     let r = app
         .patch(
             &format!("/action/{aid}"),
@@ -101,6 +102,14 @@ async fn submit_and_action(b: Backend) {
         (Some("done"), &json!({"s": 1}))
     );
     assert_eq!(r.body["data"]["seq"], 2);
+    assert_eq!(
+        sub.recv().await,
+        Received::Event(BusEvent::MessageUpdated {
+            channel_id: c,
+            seq: 2,
+            message_id: aid.parse().unwrap(),
+        })
+    );
     family_b(
         &app.patch("/action/x", json!({})).await,
         400,

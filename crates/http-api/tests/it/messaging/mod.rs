@@ -3,6 +3,7 @@
 //! the way the runtime does.
 
 pub mod app;
+mod attachments;
 mod channels;
 mod core;
 mod jobs;
@@ -10,6 +11,7 @@ mod load;
 mod messages;
 mod recovery;
 mod servers;
+mod title;
 mod transports;
 
 /// Runs `$name(Backend)` once per backend, as `$name::sqlite` and `$name::postgres`.

@@ -275,6 +275,21 @@ async fn bus_events_reach_the_channel_room() {
             message_id: m.id,
             author_id: author,
         });
+        // An edit (PATCH /action/:id) is broadcast again with updatedAt and rawMessage;
+        // attachment paths in the media directory arrive as /media URLs.
+        let media = std::path::absolute("./.agentd/media").unwrap();
+        let file = format!("{}/generated/{}/f.png", media.to_str().unwrap(), author);
+        let update = agentd_storage::MessageUpdate {
+            content: Some("edited".into()),
+            raw_message: Some(json!({"attachments": [{"url": file}], "actions": ["X"]})),
+            ..Default::default()
+        };
+        let edited = db.update_message(m.id, &update).await.unwrap();
+        bus.publish(BusEvent::MessageUpdated {
+            channel_id: channel,
+            seq: edited.seq,
+            message_id: m.id,
+        });
         bus.publish(BusEvent::MessageDeleted {
             channel_id: channel,
             message_id: m.id,
