@@ -32,7 +32,14 @@ const ELIZA_NAMES: &[(&str, &str)] = &[
     ("CORS_ORIGIN", "cors_origin"),
     ("NODE_ENV", "env"),
     ("MAX_FILE_SIZE", "max_file_size"),
+    ("ELIZA_UI_ENABLE", "ui_enable"),
 ];
+
+pub use ui::DEFAULT_UI_DIR;
+use ui::ui_settings;
+
+#[path = "settings_ui.rs"]
+mod ui;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,6 +267,8 @@ struct Raw {
     upload_rate_limit: Option<String>,
     file_rate_limit: Option<String>,
     default_agent: Option<String>,
+    ui_dir: Option<String>,
+    ui_enable: Option<String>,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -394,7 +403,10 @@ impl Raw {
             None => true,
             Some(s) => parse_bool(s).map_err(|e| o.error("default_agent", e))?,
         };
+        let ui = ui_settings(self.ui_dir.as_deref(), self.ui_enable.as_deref())
+            .map_err(|e| o.error("ui_dir", e))?;
         let api = ApiSettings {
+            ui,
             environment,
             api_rate_limit: ApiSettings::resolve_rate_limit(rate_override, auth_token.is_some()),
             auth_token,

@@ -19,11 +19,11 @@ use actix_web::middleware::{NormalizePath, TrailingSlash, from_fn};
 use actix_web::{App, Error, HttpServer, web};
 
 pub use error::{ApiError, Envelope};
-pub use settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret};
+pub use settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret, UiSettings};
 pub use state::AppState;
 
 use middleware::{auth, body_limit, content_type, cors, headers, rate_limit, request_span};
-use routes::{fallback, health};
+use routes::{fallback, health, ui};
 
 /// The version reported by `/health`, `/api/server/health` and `/api/system/version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -71,7 +71,8 @@ pub fn create_app(
                 .default_service(web::to(fallback::api_not_found))
                 .wrap(from_fn(rate_limit::limit_api)),
         )
-        .default_service(web::to(fallback::not_found))
+        // The web UI with its SPA fallback, agentd's own page, or 403 (spec 2.1).
+        .default_service(web::to(ui::serve_ui))
         .wrap(from_fn(cors::cors))
         .wrap(from_fn(headers::security_headers))
         .wrap(from_fn(request_span::trace_request))

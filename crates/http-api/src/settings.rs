@@ -213,6 +213,19 @@ pub fn parse_byte_size(s: &str) -> Result<usize, String> {
     Ok(bytes as usize)
 }
 
+/// What agentd serves outside `/api` (spec 2.1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum UiSettings {
+    /// `ELIZA_UI_ENABLE=false`: every non-API path answers 403, as in 1.7.2.
+    Disabled,
+    /// No UI directory: `/` serves agentd's own page saying how to get the UI (`cargo xtask
+    /// ui`); other paths 404.
+    #[default]
+    Placeholder,
+    /// The built UI in this directory (it holds `index.html`), with the SPA fallback.
+    Dir(std::path::PathBuf),
+}
+
 /// Everything the HTTP layer needs to know, validated by the loader.
 #[derive(Debug, Clone)]
 pub struct ApiSettings {
@@ -235,6 +248,8 @@ pub struct ApiSettings {
     /// The only directory `POST /api/agents {characterPath}` reads from; `None` refuses
     /// `characterPath` (spec 12, security 4: no arbitrary paths, no URLs).
     pub characters_dir: Option<std::path::PathBuf>,
+    /// The web UI, agentd's placeholder page, or nothing (`AGENTD_UI_DIR`, `ELIZA_UI_ENABLE`).
+    pub ui: UiSettings,
 }
 
 impl Default for ApiSettings {
@@ -250,6 +265,7 @@ impl Default for ApiSettings {
             trusted_proxies: Vec::new(),
             media: MediaSettings::default(),
             characters_dir: None,
+            ui: UiSettings::Placeholder,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod memory;
 pub mod messaging;
 pub mod server;
 pub mod system;
+pub mod ui;
 
 use actix_web::{Handler, Resource, Responder, web};
 

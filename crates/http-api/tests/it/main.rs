@@ -17,3 +17,4 @@ mod messaging;
 mod rate_limit;
 mod realtime;
 mod routes;
+mod ui;
