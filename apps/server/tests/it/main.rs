@@ -7,6 +7,7 @@
 )]
 
 mod agents;
+mod api_client;
 mod binary;
 mod crash;
 mod startup;
