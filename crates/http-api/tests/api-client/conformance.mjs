@@ -18,6 +18,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 let passed = 0;
 let failed = 0;
+let known = 0;
+
+// Methods agentd does not serve (yet), with the reason; keep in step with docs/API-CLIENT.md.
+// A failure here is reported as `known`, not counted; a pass means the list is stale.
+const UNSUPPORTED = {
+  'server.getDebugInfo': 'GET /api/server/debug/servers is not served (internal state; 1.7.2 returns no data, so the client yields undefined)',
+  'messaging.generateChannelTitle': 'needs a model provider for titles; not served yet',
+  'system.getEnvironment': '/api/system/env/local is not served yet (off by default per issue 8)',
+  'system.updateLocalEnvironment': '/api/system/env/local is not served yet (off by default per issue 8)',
+  'sessions.checkHealth': 'the sessions API is not merged into this branch',
+  'sessions.createSession': 'the sessions API is not merged into this branch',
+};
 
 function assert(cond, what) {
   if (!cond) throw new Error(`expected ${what}`);
@@ -31,12 +43,18 @@ async function check(name, fn) {
   try {
     const out = await fn();
     passed += 1;
-    console.log(`ok   ${name}`);
+    const stale = UNSUPPORTED[name] ? ' (listed as unsupported: update the list and docs/API-CLIENT.md)' : '';
+    console.log(`ok   ${name}${stale}`);
     return out;
   } catch (e) {
-    failed += 1;
     const why = e instanceof ApiError ? `ApiError ${e.code} (${e.status}): ${e.message}` : e.message;
-    console.log(`FAIL ${name}: ${why}`);
+    if (UNSUPPORTED[name]) {
+      known += 1;
+      console.log(`known ${name}: ${UNSUPPORTED[name]} [${why}]`);
+    } else {
+      failed += 1;
+      console.log(`FAIL ${name}: ${why}`);
+    }
     return undefined;
   }
 }
@@ -289,6 +307,81 @@ await check('system.getGlobalLogs', async () => {
   assert(isArr(r.logs), `{logs}, got ${show(r)}`);
 });
 
+// --- the rest of spec 10 ---
+await check('server.checkHealth', async () => {
+  const r = await client.server.checkHealth();
+  assert(typeof r.status === 'string', `{status}, got ${show(r)}`);
+});
+await check('server.getDebugInfo', () => client.server.getDebugInfo());
+await check('server.submitLogs', () => client.server.submitLogs([{ level: 'info', message: 'conformance', agentId }]));
+await check('agents.getWorlds', async () => {
+  const r = await client.agents.getWorlds();
+  assert(isArr(r.worlds), `{worlds}, got ${show(r)}`);
+});
+const logs = await client.agents.getAgentLogs(agentId, { limit: 50 }).catch(() => []);
+await check('agents.deleteAgentLog', async () => {
+  const log = logs.find((l) => isUuid(l.id));
+  assert(log, `a log entry after the chat, got ${show(logs)}`);
+  await client.agents.deleteAgentLog(agentId, log.id);
+});
+await check('runs.getRun', async () => {
+  const { runs } = await client.runs.listRuns(agentId, { limit: 10 });
+  assert(runs.length > 0, `a run after the chat, got ${show(runs)}`);
+  const r = await client.runs.getRun(agentId, runs[0].runId ?? runs[0].id);
+  assert(r !== undefined, `a run, got ${show(r)}`);
+});
+await check('messaging.createChannel', async () => {
+  const r = await client.messaging.createChannel({ name: 'no participants', type: 'GROUP' });
+  assert(isUuid(r.id), `a channel, got ${show(r)}`);
+});
+await check('messaging.createMessageServer', async () => {
+  const r = await client.messaging.createMessageServer({ name: 'conformance server', sourceType: 'test', sourceId: user });
+  const server = r.server ?? r;
+  assert(isUuid(server.id), `a server, got ${show(r)}`);
+});
+await check('messaging.generateChannelTitle', async () => {
+  const r = await client.messaging.generateChannelTitle(dm.id, agentId);
+  assert(typeof r.title === 'string', `{title}, got ${show(r)}`);
+});
+await check('memory.deleteAgentInternalMemory', async () => {
+  const { memories: ms } = await client.memory.getRoomMemories(agentId, dm.id);
+  const m = ms.find((x) => x.id !== posted?.id);
+  assert(m, `a memory left in the DM, got ${show(ms)}`);
+  await client.memory.deleteAgentInternalMemory(agentId, m.id);
+});
+await check('memory.deleteAllAgentInternalMemories', () => client.memory.deleteAllAgentInternalMemories(agentId, room.id));
+await check('memory.deleteGroupMemory', async () => {
+  const { body } = await rawJson(`/api/messaging/channels/${group.id}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ author_id: user, content: 'group hello', message_server_id: SERVER }),
+  });
+  const id = (body?.userMessage ?? body?.data)?.id;
+  assert(isUuid(id), `a posted group message, got ${show(body)}`);
+  await client.memory.deleteGroupMemory(group.id, id);
+});
+await check('memory.clearGroupChat', () => client.memory.clearGroupChat(group.id));
+await check('memory.createWorldFromMessageServer', () =>
+  client.memory.createWorldFromMessageServer(SERVER, { name: 'conformance world', agentIds: [agentId] }),
+);
+await check('memory.clearWorldMemories', () => client.memory.clearWorldMemories(SERVER));
+await check('jobs.createAndPoll', async () => {
+  const r = await client.jobs.createAndPoll({ agentId, userId: user, content: 'I need help' }, { interval: 200, maxAttempts: 50 });
+  assert(r.success === true, `a completed job, got ${show(r)}`);
+});
+await check('jobs.ask', async () => {
+  const r = await client.jobs.ask(user, 'Why do you ask?', agentId, { interval: 200, maxAttempts: 50 });
+  assert(typeof r === 'string' && r.length > 0, `the reply text, got ${show(r)}`);
+});
+await check('system.getEnvironment', async () => {
+  const r = await client.system.getEnvironment();
+  assert(r && typeof r === 'object', `a map, got ${show(r)}`);
+});
+await check('system.updateLocalEnvironment', () => client.system.updateLocalEnvironment({ content: {} }));
+await check('sessions.checkHealth', () => client.sessions.checkHealth());
+await check('sessions.createSession', () => client.sessions.createSession({ agentId, userId: user }));
+await check('server.clearLogs', () => client.server.clearLogs());
+
 // --- clean-up paths (also UI features) ---
 await check('messaging.deleteMessage', async () => {
   assert(posted?.id, 'the posted message');
@@ -324,5 +417,6 @@ await check('agents.deleteAgent', async () => {
   throw new Error('the agent still exists');
 });
 
+console.log(`(${known} known unsupported, listed in docs/API-CLIENT.md)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
