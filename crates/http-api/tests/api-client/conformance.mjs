@@ -24,7 +24,6 @@ let known = 0;
 // A failure here is reported as `known`, not counted; a pass means the list is stale.
 const UNSUPPORTED = {
   'server.getDebugInfo': 'GET /api/server/debug/servers is not served (internal state; 1.7.2 returns no data, so the client yields undefined)',
-  'messaging.generateChannelTitle': 'needs a model provider for titles; not served yet',
   'system.getEnvironment': '/api/system/env/local is not served yet (off by default per issue 8)',
   'system.updateLocalEnvironment': '/api/system/env/local is not served yet (off by default per issue 8)',
   'sessions.checkHealth': 'the sessions API is not merged into this branch',
@@ -340,8 +339,17 @@ await check('messaging.createMessageServer', async () => {
   assert(isUuid(server.id), `a server, got ${show(r)}`);
 });
 await check('messaging.generateChannelTitle', async () => {
+  const early = await client.messaging.generateChannelTitle(group.id, agentId);
+  assert(early.title === null && early.channelId === group.id, `title null under 4 messages, got ${show(early)}`);
+  for (const text of ['second', 'third']) {
+    await rawJson(`/api/messaging/channels/${dm.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ author_id: user, content: text, message_server_id: SERVER }),
+    });
+  }
   const r = await client.messaging.generateChannelTitle(dm.id, agentId);
-  assert(typeof r.title === 'string', `{title}, got ${show(r)}`);
+  assert(r.title === 'I feel happy today' && r.channelId === dm.id, `{title, channelId}, got ${show(r)}`);
 });
 await check('memory.deleteAgentInternalMemory', async () => {
   const { memories: ms } = await client.memory.getRoomMemories(agentId, dm.id);

@@ -53,6 +53,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(remove_channel_agent),
             )
             .service(
+                resource(&format!("{p}/{{channelId}}/generate-title"))
+                    .post(super::title::generate_channel_title),
+            )
+            .service(
                 resource(&format!("{p}/{{channelId}}"))
                     .patch(update_channel)
                     .delete(delete_channel),

@@ -12,6 +12,7 @@ pub mod messages;
 pub mod render;
 pub mod servers;
 mod support;
+pub mod title;
 pub mod transports;
 
 use actix_web::web;
