@@ -11,3 +11,4 @@ mod api_client;
 mod binary;
 mod crash;
 mod startup;
+mod ui_e2e;
