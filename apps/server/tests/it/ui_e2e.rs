@@ -1,6 +1,7 @@
 //! The elizaOS web UI end to end (`crates/http-api/tests/ui-e2e/e2e.mjs`): a real agentd with
 //! the default agent serving the fetched UI, driven by `playwright-core` in Debian's headless
-//! Chromium. Screenshots of each step go to `target/ui-e2e/`.
+//! Chromium, under the development and the production CSP. Screenshots of each step go to
+//! `target/ui-e2e/<environment>/`.
 //!
 //! The test installs what it needs when missing (`cargo xtask ui`, `apt-get install
 //! chromium`, `npm ci`); when that fails it prints a loud SKIPPED line, and fails when `CI`
@@ -52,10 +53,22 @@ fn prerequisites() -> Result<(PathBuf, PathBuf), String> {
 
 #[actix_web::test]
 async fn the_web_ui_chats_with_the_default_agent_in_chromium() {
+    run_e2e("development").await;
+}
+
+/// The production CSP is the strict one; the UI must still run under it, with no CSP
+/// violation in the console.
+#[actix_web::test]
+async fn the_web_ui_runs_under_the_production_csp() {
+    run_e2e("production").await;
+}
+
+/// Serves the UI with `NODE_ENV=environment` and runs the browser script against it.
+async fn run_e2e(environment: &str) {
     let (ui, suite) = match prerequisites() {
         Ok(found) => found,
         Err(why) => {
-            let msg = format!("SKIPPED the_web_ui_chats_with_the_default_agent_in_chromium: {why}");
+            let msg = format!("SKIPPED UI end-to-end test ({environment}): {why}");
             eprintln!("\n!!!!!!!!!! {msg} !!!!!!!!!!\n");
             assert!(std::env::var_os("CI").is_none(), "{msg} (CI is set)");
             return;
@@ -66,6 +79,7 @@ async fn the_web_ui_chats_with_the_default_agent_in_chromium() {
         ("SERVER_PORT".into(), "0".into()),
         ("ELIZA_DATA_DIR".into(), dir.path().display().to_string()),
         ("AGENTD_UI_DIR".into(), ui.display().to_string()),
+        ("NODE_ENV".into(), environment.into()),
     ]);
     let settings = Settings::from_sources(None, &env).unwrap();
     let app = Application::build(settings).await.unwrap();
@@ -73,7 +87,7 @@ async fn the_web_ui_chats_with_the_default_agent_in_chromium() {
     let handle = app.shutdown_handle();
     let running = actix_web::rt::spawn(app.run_until_stopped());
 
-    let shots = workspace().join("target/ui-e2e");
+    let shots = workspace().join("target/ui-e2e").join(environment);
     let _ = std::fs::remove_dir_all(&shots);
     let output = tokio::task::spawn_blocking(move || {
         Command::new("node")
@@ -95,6 +109,6 @@ async fn the_web_ui_chats_with_the_default_agent_in_chromium() {
     eprintln!("{}", String::from_utf8_lossy(&output.stderr));
     assert!(
         output.status.success() && stdout.contains("E2E PASSED"),
-        "the UI end-to-end test failed; screenshots in target/ui-e2e/"
+        "the UI end-to-end test ({environment}) failed; screenshots in target/ui-e2e/{environment}/"
     );
 }
