@@ -105,7 +105,7 @@ async fn run_e2e(environment: &str) {
     running.await.unwrap().unwrap();
 
     let stdout = String::from_utf8_lossy(&output.stdout);
-    println!("{stdout}");
+    eprintln!("{stdout}");
     eprintln!("{}", String::from_utf8_lossy(&output.stderr));
     assert!(
         output.status.success() && stdout.contains("E2E PASSED"),
