@@ -52,6 +52,12 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
         web::scope("/system")
             .service(get("/version", system::get_version))
             .service(get("/config", system::get_config))
+            .service(
+                web::resource("/env/local")
+                    .route(web::get().to(system::env_local_forbidden))
+                    .route(web::post().to(system::env_local_forbidden))
+                    .default_service(web::to(fallback::api_not_found)),
+            )
             .default_service(web::to(fallback::api_not_found)),
     )
     .configure(messaging::configure);

@@ -24,8 +24,8 @@ let known = 0;
 // A failure here is reported as `known`, not counted; a pass means the list is stale.
 const UNSUPPORTED = {
   'server.getDebugInfo': 'GET /api/server/debug/servers is not served (internal state; 1.7.2 returns no data, so the client yields undefined)',
-  'system.getEnvironment': '/api/system/env/local is not served yet (off by default per issue 8)',
-  'system.updateLocalEnvironment': '/api/system/env/local is not served yet (off by default per issue 8)',
+  'system.getEnvironment': '/api/system/env/local is off: 403 FORBIDDEN (issue 8; the opt-in switch is not built yet)',
+  'system.updateLocalEnvironment': '/api/system/env/local is off: 403 FORBIDDEN (issue 8; the opt-in switch is not built yet)',
   'sessions.checkHealth': 'the sessions API is not merged into this branch',
   'sessions.createSession': 'the sessions API is not merged into this branch',
 };
@@ -384,6 +384,15 @@ await check('jobs.ask', async () => {
 await check('system.getEnvironment', async () => {
   const r = await client.system.getEnvironment();
   assert(r && typeof r === 'object', `a map, got ${show(r)}`);
+});
+await check('system env routes are off: 403 FORBIDDEN', async () => {
+  try {
+    await client.system.getEnvironment();
+  } catch (e) {
+    assert(e instanceof ApiError && e.status === 403 && e.code === 'FORBIDDEN', `403 FORBIDDEN, got ${e.message}`);
+    return;
+  }
+  throw new Error('the .env was readable');
 });
 await check('system.updateLocalEnvironment', () => client.system.updateLocalEnvironment({ content: {} }));
 await check('sessions.checkHealth', () => client.sessions.checkHealth());

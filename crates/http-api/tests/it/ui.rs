@@ -168,3 +168,20 @@ async fn a_disabled_ui_answers_403_outside_the_api() {
     assert_eq!(app.get("/healthz").await.status, 200);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn the_env_routes_the_settings_page_calls_are_forbidden() {
+    let app = spawn_app(ApiSettings::default()).await;
+    let r = app.get("/api/system/env/local").await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.body["success"], false);
+    assert_eq!(r.body["error"]["code"], "FORBIDDEN");
+    let req = app
+        .client
+        .post(app.url("/api/system/env/local"))
+        .insert_header(("content-type", "application/json"));
+    let r = app.send(req, Some(br#"{"content":{"A":"1"}}"#)).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.body["error"]["code"], "FORBIDDEN");
+    app.stop().await;
+}
