@@ -269,6 +269,7 @@ struct Raw {
     default_agent: Option<String>,
     ui_dir: Option<String>,
     ui_enable: Option<String>,
+    enable_env_routes: Option<String>,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -405,7 +406,20 @@ impl Raw {
         };
         let ui = ui_settings(self.ui_dir.as_deref(), self.ui_enable.as_deref())
             .map_err(|e| o.error("ui_dir", e))?;
+        let env_dir = match &self.enable_env_routes {
+            Some(s) if parse_bool(s).map_err(|e| o.error("enable_env_routes", e))? => {
+                if auth_token.is_none() && !host.is_loopback() {
+                    return Err(o.error(
+                        "enable_env_routes",
+                        "the .env routes need an API key on a non-loopback address",
+                    ));
+                }
+                Some(std::env::current_dir().map_err(|e| o.error("enable_env_routes", e))?)
+            }
+            _ => None,
+        };
         let api = ApiSettings {
+            env_dir,
             ui,
             environment,
             api_rate_limit: ApiSettings::resolve_rate_limit(rate_override, auth_token.is_some()),

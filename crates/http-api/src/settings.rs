@@ -250,6 +250,9 @@ pub struct ApiSettings {
     pub characters_dir: Option<std::path::PathBuf>,
     /// The web UI, agentd's placeholder page, or nothing (`AGENTD_UI_DIR`, `ELIZA_UI_ENABLE`).
     pub ui: UiSettings,
+    /// The directory whose `.env` `/api/system/env/local` reads and writes; `None` (the
+    /// default) answers 403 (`AGENTD_ENABLE_ENV_ROUTES`).
+    pub env_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ApiSettings {
@@ -266,6 +269,7 @@ impl Default for ApiSettings {
             media: MediaSettings::default(),
             characters_dir: None,
             ui: UiSettings::Placeholder,
+            env_dir: None,
         }
     }
 }

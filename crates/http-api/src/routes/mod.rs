@@ -1,6 +1,7 @@
 //! Route handlers, one module per resource, and the `/api` route table.
 
 pub mod agents;
+pub mod env_local;
 pub mod fallback;
 pub mod health;
 pub mod media;
@@ -54,8 +55,8 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
             .service(get("/config", system::get_config))
             .service(
                 web::resource("/env/local")
-                    .route(web::get().to(system::env_local_forbidden))
-                    .route(web::post().to(system::env_local_forbidden))
+                    .route(web::get().to(env_local::get_env_local))
+                    .route(web::post().to(env_local::post_env_local))
                     .default_service(web::to(fallback::api_not_found)),
             )
             .default_service(web::to(fallback::api_not_found)),

@@ -1,4 +1,4 @@
-//! `/api/system` (spec 3.11). The `.env` routes are off: they answer 403 `FORBIDDEN`.
+//! `/api/system` (spec 3.11). The `.env` routes are in `env_local`.
 
 use actix_web::{HttpResponse, web};
 use agentd_core::time::to_iso;
@@ -22,14 +22,4 @@ pub async fn get_version(state: web::Data<AppState>) -> HttpResponse {
 /// (`ENABLE_DATA_ISOLATION`), which agentd does not offer, so it is always false.
 pub async fn get_config() -> HttpResponse {
     HttpResponse::Ok().json(json!({"success": true, "data": {"requiresAuth": false}}))
-}
-
-/// `GET`/`POST /api/system/env/local`: off, 403 `FORBIDDEN` in the standard envelope (issue 8).
-/// 1.7.2 lets any API caller read and rewrite the server's `.env` (spec 12); the web UI's
-/// settings page shows the error instead of the variables.
-pub async fn env_local_forbidden() -> Result<HttpResponse, crate::error::ApiError> {
-    Err(crate::error::ApiError::new(
-        agentd_core::ErrorCode::Forbidden,
-        "Reading and writing the server's .env over the API is disabled in agentd",
-    ))
 }

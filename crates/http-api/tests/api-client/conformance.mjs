@@ -24,8 +24,8 @@ let known = 0;
 // A failure here is reported as `known`, not counted; a pass means the list is stale.
 const UNSUPPORTED = {
   'server.getDebugInfo': 'GET /api/server/debug/servers is not served (internal state; 1.7.2 returns no data, so the client yields undefined)',
-  'system.getEnvironment': '/api/system/env/local is off: 403 FORBIDDEN (issue 8; the opt-in switch is not built yet)',
-  'system.updateLocalEnvironment': '/api/system/env/local is off: 403 FORBIDDEN (issue 8; the opt-in switch is not built yet)',
+  'system.getEnvironment': '/api/system/env/local is off: 403 FORBIDDEN by default (AGENTD_ENABLE_ENV_ROUTES turns them on)',
+  'system.updateLocalEnvironment': '/api/system/env/local is off: 403 FORBIDDEN by default (AGENTD_ENABLE_ENV_ROUTES turns them on)',
   'sessions.checkHealth': 'the sessions API is not merged into this branch',
   'sessions.createSession': 'the sessions API is not merged into this branch',
 };

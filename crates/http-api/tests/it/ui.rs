@@ -185,3 +185,42 @@ async fn the_env_routes_the_settings_page_calls_are_forbidden() {
     assert_eq!(r.body["error"]["code"], "FORBIDDEN");
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn enabled_env_routes_read_and_write_only_their_env() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "A=1\n# note\nB='two'\n").unwrap();
+    let app = spawn_app(ApiSettings {
+        env_dir: Some(dir.path().to_path_buf()),
+        ..ApiSettings::default()
+    })
+    .await;
+    let r = app.get("/api/system/env/local").await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(r.body["data"], serde_json::json!({"A": "1", "B": "two"}));
+
+    let post = |body: &'static str| {
+        let req = app
+            .client
+            .post(app.url("/api/system/env/local"))
+            .insert_header(("content-type", "application/json"));
+        app.send(req, Some(body.as_bytes()))
+    };
+    let r = post(r#"{"content":{"A":"x\nEVIL=1","C":"say \"hi\""}}"#).await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(r.body["message"], "Local env updated");
+    let text = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let r = app.get("/api/system/env/local").await;
+    assert_eq!(
+        r.body["data"],
+        serde_json::json!({"A": "x\nEVIL=1", "C": "say \"hi\""})
+    );
+
+    let r = post(r#"{"nothing":1}"#).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["error"]["code"], "INVALID_INPUT");
+    let r = post(r#"{"content":{"A=B":"x"}}"#).await;
+    assert_eq!(r.status, 400);
+    app.stop().await;
+}
