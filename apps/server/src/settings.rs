@@ -406,18 +406,12 @@ impl Raw {
         };
         let ui = ui_settings(self.ui_dir.as_deref(), self.ui_enable.as_deref())
             .map_err(|e| o.error("ui_dir", e))?;
-        let env_dir = match &self.enable_env_routes {
-            Some(s) if parse_bool(s).map_err(|e| o.error("enable_env_routes", e))? => {
-                if auth_token.is_none() && !host.is_loopback() {
-                    return Err(o.error(
-                        "enable_env_routes",
-                        "the .env routes need an API key on a non-loopback address",
-                    ));
-                }
-                Some(std::env::current_dir().map_err(|e| o.error("enable_env_routes", e))?)
-            }
-            _ => None,
+        let enable_env = match &self.enable_env_routes {
+            None => false,
+            Some(s) => parse_bool(s).map_err(|e| o.error("enable_env_routes", e))?,
         };
+        let env_dir = ui::env_dir(enable_env, auth_token.is_some(), host)
+            .map_err(|e| o.error("enable_env_routes", e))?;
         let api = ApiSettings {
             env_dir,
             ui,

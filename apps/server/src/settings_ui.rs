@@ -1,4 +1,5 @@
-//! The web UI settings: `ui_dir` (`AGENTD_UI_DIR`) and `ui_enable` (`ELIZA_UI_ENABLE`).
+//! The web UI settings: `ui_dir` (`AGENTD_UI_DIR`), `ui_enable` (`ELIZA_UI_ENABLE`) and
+//! `enable_env_routes` (`AGENTD_ENABLE_ENV_ROUTES`, the UI's settings page).
 
 use std::path::PathBuf;
 
@@ -42,6 +43,22 @@ pub(super) fn ui_settings(
         ));
     }
     Ok(UiSettings::Placeholder)
+}
+
+/// Where `/api/system/env/local` works when enabled: the working directory. Enabling it on a
+/// non-loopback address without an API key is refused (anyone could rewrite the `.env`).
+pub(super) fn env_dir(
+    enable: bool,
+    has_key: bool,
+    host: std::net::IpAddr,
+) -> Result<Option<PathBuf>, String> {
+    if !enable {
+        return Ok(None);
+    }
+    if !has_key && !host.is_loopback() {
+        return Err("the .env routes need an API key on a non-loopback address".into());
+    }
+    std::env::current_dir().map(Some).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
