@@ -51,15 +51,11 @@ fn prerequisites() -> Result<(PathBuf, PathBuf), String> {
     Ok((ui, suite))
 }
 
+/// One test for both environments, so the installs of [`prerequisites`] never race. The
+/// production CSP is the strict one; the UI must run under it too, with no CSP violation.
 #[actix_web::test]
 async fn the_web_ui_chats_with_the_default_agent_in_chromium() {
     run_e2e("development").await;
-}
-
-/// The production CSP is the strict one; the UI must still run under it, with no CSP
-/// violation in the console.
-#[actix_web::test]
-async fn the_web_ui_runs_under_the_production_csp() {
     run_e2e("production").await;
 }
 
