@@ -3,7 +3,10 @@
 //! `ci` is the whole gate that CI runs: formatting, lints, the no-IO rule for `core`,
 //! the test suite on both storage backends and `cargo deny` when it is installed.
 
+mod ui;
+
 use std::env;
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 const USAGE: &str = "usage: cargo xtask <task>
@@ -13,7 +16,11 @@ tasks:
              with AGENTD_TEST_POSTGRES_URL, PostgreSQL), cargo deny when installed
   test       the test suite only
   lint       fmt check and clippy only
-  core-check the core-has-no-IO check only";
+  core-check the core-has-no-IO check only
+  ui         fetch the built web UI (@elizaos/client 1.7.2) with npm into ui/
+             (or $AGENTD_UI_DIR); agentd serves it at /
+  api-client-deps
+             npm ci for the @elizaos/api-client conformance suite";
 
 /// Crates `agentd-core` must never depend on: it stays free of IO so every layer can use it.
 const FORBIDDEN_IN_CORE: &[&str] = &[
@@ -35,6 +42,8 @@ fn main() -> ExitCode {
         "test" => test(),
         "lint" => lint(),
         "core-check" => core_check(),
+        "ui" => ui::ui(),
+        "api-client-deps" => ui::api_client_deps(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -206,9 +215,15 @@ fn has_nextest() -> bool {
 }
 
 fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_in(Path::new("."), program, args)
+}
+
+/// Runs `program` in `dir`, echoing the command; a non-zero exit is an error.
+fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
     eprintln!("xtask: $ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .current_dir(dir)
         .status()
         .map_err(|e| format!("{program}: {e}"))?;
     if status.success() {

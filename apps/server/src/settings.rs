@@ -32,7 +32,14 @@ const ELIZA_NAMES: &[(&str, &str)] = &[
     ("CORS_ORIGIN", "cors_origin"),
     ("NODE_ENV", "env"),
     ("MAX_FILE_SIZE", "max_file_size"),
+    ("ELIZA_UI_ENABLE", "ui_enable"),
 ];
+
+pub use ui::DEFAULT_UI_DIR;
+use ui::ui_settings;
+
+#[path = "settings_ui.rs"]
+mod ui;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,6 +267,9 @@ struct Raw {
     upload_rate_limit: Option<String>,
     file_rate_limit: Option<String>,
     default_agent: Option<String>,
+    ui_dir: Option<String>,
+    ui_enable: Option<String>,
+    enable_env_routes: Option<String>,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -397,7 +407,17 @@ impl Raw {
         // Read by their elizaOS names only; a bad value stops start-up naming the variable.
         let sessions = agentd_sessions::SessionLimits::from_lookup(|k| o.env.get(k).cloned())
             .map_err(|e| SettingsError(e.to_string()))?;
+        let ui = ui_settings(self.ui_dir.as_deref(), self.ui_enable.as_deref())
+            .map_err(|e| o.error("ui_dir", e))?;
+        let enable_env = match &self.enable_env_routes {
+            None => false,
+            Some(s) => parse_bool(s).map_err(|e| o.error("enable_env_routes", e))?,
+        };
+        let env_dir = ui::env_dir(enable_env, auth_token.is_some(), host)
+            .map_err(|e| o.error("enable_env_routes", e))?;
         let api = ApiSettings {
+            env_dir,
+            ui,
             environment,
             api_rate_limit: ApiSettings::resolve_rate_limit(rate_override, auth_token.is_some()),
             auth_token,

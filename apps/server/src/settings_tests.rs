@@ -222,3 +222,20 @@ fn session_limits_come_from_session_vars_and_bad_ones_stop_start_up() {
         assert!(err.contains(k), "{err}");
     }
 }
+
+#[test]
+fn env_routes_are_off_by_default_and_need_a_key_off_loopback() {
+    assert!(load(&[]).unwrap().api.env_dir.is_none());
+    let on = load(&[("AGENTD_ENABLE_ENV_ROUTES", "true")]).unwrap();
+    assert_eq!(on.api.env_dir, Some(std::env::current_dir().unwrap()));
+    let public = [
+        ("AGENTD_ENABLE_ENV_ROUTES", "true"),
+        ("SERVER_HOST", "0.0.0.0"),
+        ("AGENTD_ALLOW_UNAUTHENTICATED", "true"),
+    ];
+    let err = load(&public).unwrap_err().to_string();
+    assert!(err.contains("AGENTD_ENABLE_ENV_ROUTES"), "{err}");
+    let mut keyed = public.to_vec();
+    keyed.push(("ELIZA_SERVER_AUTH_TOKEN", "k"));
+    assert!(load(&keyed).unwrap().api.env_dir.is_some());
+}

@@ -19,7 +19,7 @@ use actix_web::middleware::{NormalizePath, TrailingSlash, from_fn};
 use actix_web::{App, Error, HttpServer, web};
 
 pub use error::{ApiError, Envelope};
-pub use settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret};
+pub use settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret, UiSettings};
 pub use state::AppState;
 
 use middleware::{auth, body_limit, content_type, cors, headers, rate_limit, request_span};
@@ -72,6 +72,8 @@ pub fn create_app(
                 .default_service(web::to(fallback::api_not_found))
                 .wrap(from_fn(rate_limit::limit_api)),
         )
+        // A plugin route at the bare path, else the web UI with its SPA fallback, agentd's
+        // own page, or 403 (spec 2.1).
         .default_service(web::to(plugin_routes::root_default))
         .wrap(from_fn(cors::cors))
         .wrap(from_fn(headers::security_headers))

@@ -213,6 +213,19 @@ pub fn parse_byte_size(s: &str) -> Result<usize, String> {
     Ok(bytes as usize)
 }
 
+/// What agentd serves outside `/api` (spec 2.1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum UiSettings {
+    /// `ELIZA_UI_ENABLE=false`: every non-API path answers 403, as in 1.7.2.
+    Disabled,
+    /// No UI directory: `/` serves agentd's own page saying how to get the UI (`cargo xtask
+    /// ui`); other paths 404.
+    #[default]
+    Placeholder,
+    /// The built UI in this directory (it holds `index.html`), with the SPA fallback.
+    Dir(std::path::PathBuf),
+}
+
 /// Everything the HTTP layer needs to know, validated by the loader.
 #[derive(Debug, Clone)]
 pub struct ApiSettings {
@@ -237,6 +250,11 @@ pub struct ApiSettings {
     pub characters_dir: Option<std::path::PathBuf>,
     /// Session timeout limits (`SESSION_*`, spec 3.6).
     pub sessions: agentd_sessions::SessionLimits,
+    /// The web UI, agentd's placeholder page, or nothing (`AGENTD_UI_DIR`, `ELIZA_UI_ENABLE`).
+    pub ui: UiSettings,
+    /// The directory whose `.env` `/api/system/env/local` reads and writes; `None` (the
+    /// default) answers 403 (`AGENTD_ENABLE_ENV_ROUTES`).
+    pub env_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ApiSettings {
@@ -253,6 +271,8 @@ impl Default for ApiSettings {
             media: MediaSettings::default(),
             characters_dir: None,
             sessions: agentd_sessions::SessionLimits::default(),
+            ui: UiSettings::Placeholder,
+            env_dir: None,
         }
     }
 }

@@ -7,8 +7,10 @@
 )]
 
 mod agents;
+mod api_client;
 mod binary;
 mod conversation;
 mod crash;
 mod sessions;
 mod startup;
+mod ui_e2e;

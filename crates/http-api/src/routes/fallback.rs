@@ -11,10 +11,3 @@ pub async fn api_not_found() -> HttpResponse {
         "error": {"message": "API endpoint not found", "code": 404},
     }))
 }
-
-/// Anything outside `/api` that no route serves (the UI issue replaces this with the SPA).
-pub async fn not_found() -> HttpResponse {
-    HttpResponse::NotFound()
-        .content_type("text/plain; charset=utf-8")
-        .body("Not Found")
-}

@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod audio;
+pub mod env_local;
 pub mod fallback;
 pub mod health;
 pub mod media;
@@ -12,6 +13,7 @@ pub mod plugin_routes;
 pub mod server;
 pub mod sessions;
 pub mod system;
+pub mod ui;
 
 use actix_web::{Handler, Resource, Responder, web};
 
@@ -56,6 +58,12 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
         web::scope("/system")
             .service(get("/version", system::get_version))
             .service(get("/config", system::get_config))
+            .service(
+                web::resource("/env/local")
+                    .route(web::get().to(env_local::get_env_local))
+                    .route(web::post().to(env_local::post_env_local))
+                    .default_service(web::to(fallback::api_not_found)),
+            )
             .default_service(web::to(fallback::api_not_found)),
     )
     .configure(sessions::configure)

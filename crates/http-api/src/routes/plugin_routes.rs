@@ -114,20 +114,20 @@ pub async fn api_default(
 }
 
 /// Default service of the app: a plugin route at `/<plugin><route>` (public GET routes
-/// without the key, others with it when one is configured), else the plain 404.
+/// without the key, others with it when one is configured), else the web UI.
 pub async fn root_default(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let Some(method) = Method::parse(req.method().as_str()) else {
-        return Ok(fallback::not_found().await);
+        return Ok(super::ui::serve_ui(state, req).await);
     };
     let path = req.path().to_owned();
     let query = query_of(&req);
     let agent = query.get("agentId").map(String::as_str);
     let Found::Route(id, route, params) = lookup(&state, method, &path, agent, false).await? else {
-        return Ok(fallback::not_found().await);
+        return Ok(super::ui::serve_ui(state, req).await);
     };
     let open = route.public && route.method == Method::Get;
     if !open && let Some(token) = &state.settings().auth_token {

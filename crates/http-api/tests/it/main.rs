@@ -18,3 +18,4 @@ mod rate_limit;
 mod realtime;
 mod routes;
 mod sessions;
+mod ui;

@@ -72,7 +72,7 @@ fn channel_id(raw: &str) -> Result<Uuid, ApiError> {
     path_id(raw, "Invalid channelId")
 }
 
-/// `POST /channels`: `{name, message_server_id, participantCentralUserIds, type?, metadata?}`
+/// `POST /channels`: `{name, message_server_id, participantCentralUserIds?, type?, metadata?}`
 /// → `201 data:Channel`.
 pub async fn create_channel(
     state: web::Data<AppState>,
@@ -82,7 +82,12 @@ pub async fn create_channel(
     alias_server_id(&mut o);
     let server = opt_uuid(&o, "message_server_id")
         .map_err(|()| bad_request("Invalid message_server_id format"))?;
-    let participants = o.get("participantCentralUserIds").and_then(uuid_list);
+    // Absent participants mean none (the api-client's `createChannel` sends none; 1.7.2
+    // rejects it, spec 10.3); present ones must be an array of UUIDs.
+    let participants = match o.get("participantCentralUserIds") {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(v) => uuid_list(v),
+    };
     let (Some(name), Some(server), Some(participants)) = (text(&o, "name"), server, participants)
     else {
         return Err(bad_request(

@@ -32,11 +32,25 @@ async fn channel_lifecycle(b: Backend) {
         400,
         "Invalid message_server_id format",
     );
+    // No participants is an empty channel (the api-client's createChannel); a bad list and a
+    // missing name are still 400.
     let r = app
         .post(
             "/channels",
             json!({"name": "g", "message_server_id": DEFAULT_SERVER_ID}),
         )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.raw);
+    let r = app
+        .post(
+            "/channels",
+            json!({"name": "g", "message_server_id": DEFAULT_SERVER_ID,
+                   "participantCentralUserIds": ["x"]}),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    let r = app
+        .post("/channels", json!({"message_server_id": DEFAULT_SERVER_ID}))
         .await;
     assert_eq!(r.status, 400);
     assert!(
