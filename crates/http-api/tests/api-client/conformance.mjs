@@ -349,7 +349,8 @@ await check('messaging.generateChannelTitle', async () => {
     });
   }
   const r = await client.messaging.generateChannelTitle(dm.id, agentId);
-  assert(r.title === 'I feel happy today' && r.channelId === dm.id, `{title, channelId}, got ${show(r)}`);
+  // The title comes from the agent's own provider (ELIZA here): any non-empty line.
+  assert(typeof r.title === 'string' && r.title.length > 0 && r.channelId === dm.id, `{title, channelId}, got ${show(r)}`);
 });
 await check('memory.deleteAgentInternalMemory', async () => {
   const { memories: ms } = await client.memory.getRoomMemories(agentId, dm.id);
