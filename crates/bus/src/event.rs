@@ -55,6 +55,8 @@ pub enum BusEvent {
     MessageDeleted {
         /// The channel.
         channel_id: Uuid,
+        /// The position the deleted message had in the channel.
+        seq: i64,
         /// The deleted message.
         message_id: Uuid,
     },

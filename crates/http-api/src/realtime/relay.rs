@@ -72,11 +72,13 @@ impl Relay {
             } => self.message_updated(channel_id, message_id).await,
             BusEvent::MessageDeleted {
                 channel_id,
+                seq,
                 message_id,
             } => self.emit(
                 channel_id,
                 "messageDeleted",
-                &json!({"messageId": message_id, "channelId": channel_id, "roomId": channel_id}),
+                &json!({"messageId": message_id, "channelId": channel_id, "roomId": channel_id,
+                        "seq": seq}),
             ),
             BusEvent::ChannelCleared { channel_id } => self.emit(
                 channel_id,

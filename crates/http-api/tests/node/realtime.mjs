@@ -239,7 +239,7 @@ const scenarios = {
     assert.equal(typeof edit.updatedAt, "number");
     assert.deepEqual(edit.rawMessage.actions, ["X"]);
     assert.deepEqual(edit.attachments, [{ url: `/media/generated/${cfg.e2}/f.png` }]);
-    assert.deepEqual(await seen(a, "messageDeleted"), { messageId: m.id, channelId: ch, roomId: ch });
+    assert.deepEqual(await seen(a, "messageDeleted"), { messageId: m.id, channelId: ch, roomId: ch, seq: m.seq });
     const upd = await seen(a, "channelUpdated");
     assert.equal(upd.updates.id, ch);
     assert.equal(upd.updates.messageServerId, cfg.server);

@@ -206,6 +206,7 @@ async fn deletions_reach_the_agents_memories(c: Ctx) {
     wait_memories(2).await;
     c.bus.publish(BusEvent::MessageDeleted {
         channel_id: ch.id,
+        seq: m.seq,
         message_id: m.id,
     });
     wait_memories(1).await;

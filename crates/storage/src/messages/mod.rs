@@ -162,12 +162,13 @@ pub trait MessageStore {
         author_id: Uuid,
         message_id: Uuid,
     ) -> impl Future<Output = Result<Option<Message>, StorageError>> + Send;
-    /// Deletes one message of a channel; `NotFound` if it is not in that channel.
+    /// Deletes one message of a channel and returns the `seq` it had, so the deletion event
+    /// can say where in the channel the gap is; `NotFound` if it is not in that channel.
     fn delete_message(
         &self,
         channel_id: Uuid,
         message_id: Uuid,
-    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+    ) -> impl Future<Output = Result<i64, StorageError>> + Send;
     /// Deletes every message of a channel and returns how many. `last_seq` is kept, so
     /// later messages continue the sequence and client cursors stay valid.
     fn clear_channel(
@@ -367,19 +368,22 @@ impl MessageStore for Db {
         })
     }
 
-    async fn delete_message(&self, channel_id: Uuid, message_id: Uuid) -> Result<(), StorageError> {
+    async fn delete_message(
+        &self,
+        channel_id: Uuid,
+        message_id: Uuid,
+    ) -> Result<i64, StorageError> {
         with_write_conn!(self, |c| {
-            let n = diesel::delete(
+            let seq: Option<i64> = diesel::delete(
                 central_messages::table
                     .filter(central_messages::id.eq(Id(message_id)))
                     .filter(central_messages::channel_id.eq(Id(channel_id))),
             )
-            .execute(c)
-            .await?;
-            if n == 0 {
-                return Err(StorageError::NotFound("message"));
-            }
-            Ok(())
+            .returning(central_messages::seq)
+            .get_result(c)
+            .await
+            .optional()?;
+            seq.ok_or(StorageError::NotFound("message"))
         })
     }
 

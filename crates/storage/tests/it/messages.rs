@@ -194,7 +194,10 @@ async fn delete_and_clear(t: &TestDb) {
         t.delete_message(other.id, root.message.id).await,
         Err(StorageError::NotFound("message"))
     ));
-    t.delete_message(c.id, root.message.id).await.unwrap();
+    assert_eq!(
+        t.delete_message(c.id, root.message.id).await.unwrap(),
+        root.message.seq
+    );
     assert!(matches!(
         t.get_message(root.message.id).await,
         Err(StorageError::NotFound(_))

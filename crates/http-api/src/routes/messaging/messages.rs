@@ -362,13 +362,14 @@ pub async fn delete_message(
     let (c, m) = path.into_inner();
     let channel_id = path_id(&c, "Invalid channelId")?;
     let message_id = path_id(&m, "Invalid messageId")?;
-    state
+    let seq = state
         .db()
         .delete_message(channel_id, message_id)
         .await
         .map_err(|e| storage(e, "Message not found"))?;
     state.bus().publish(BusEvent::MessageDeleted {
         channel_id,
+        seq,
         message_id,
     });
     Ok(HttpResponse::NoContent().finish())

@@ -240,6 +240,7 @@ async fn delete_and_clear(b: Backend) {
         sub.recv().await,
         Received::Event(BusEvent::MessageDeleted {
             channel_id: c,
+            seq: 1,
             message_id: ids[0]
         })
     );

@@ -292,6 +292,7 @@ async fn bus_events_reach_the_channel_room() {
         });
         bus.publish(BusEvent::MessageDeleted {
             channel_id: channel,
+            seq: edited.seq,
             message_id: m.id,
         });
         bus.publish(BusEvent::ChannelChanged {
