@@ -1,6 +1,7 @@
 //! Media uploads and static serving (issue 7) on a real server writing real files.
 
 mod audio;
+mod fuzz;
 mod limits;
 mod serve;
 mod upload;
