@@ -91,7 +91,8 @@ pub struct MessagePage {
     pub after_seq: Option<i64>,
     /// Only messages created strictly before this instant.
     pub before: Option<Timestamp>,
-    /// Only messages created strictly after this instant.
+    /// Only messages created strictly after this instant. Alone (without a `before` bound),
+    /// the page is the `limit` oldest messages after it, as elizaOS sessions page forward.
     pub after: Option<Timestamp>,
     /// Page size, clamped to `1..=MAX_PAGE_LIMIT`.
     pub limit: i64,
@@ -306,7 +307,11 @@ impl MessageStore for Db {
 
     async fn list_messages(&self, page: &MessagePage) -> Result<Vec<Message>, StorageError> {
         let limit = page.limit.clamp(1, MAX_PAGE_LIMIT);
-        let forward = page.after_seq.is_some() && page.before_seq.is_none();
+        // A cursor from below alone (`after_seq` or `after`) reads forward from it, so catching
+        // up never skips messages; the page is still returned newest first.
+        let forward = (page.after_seq.is_some() || page.after.is_some())
+            && page.before_seq.is_none()
+            && page.before.is_none();
         let mut rows: Vec<MessageRow> = with_conn!(self, |c| {
             let mut q = central_messages::table
                 .filter(central_messages::channel_id.eq(Id(page.channel_id)))

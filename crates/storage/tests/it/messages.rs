@@ -324,6 +324,12 @@ async fn after_time_updates_and_replies(t: &TestDb) {
         ..MessagePage::latest(c.id, 10)
     };
     assert_eq!(seqs(&t.list_messages(&page).await.unwrap()), vec![6, 5]);
+    // `after` alone pages forward: the oldest `limit` newer messages, newest first.
+    let page = MessagePage {
+        after: Some(t0),
+        ..MessagePage::latest(c.id, 2)
+    };
+    assert_eq!(seqs(&t.list_messages(&page).await.unwrap()), vec![3, 2]);
 
     assert_eq!(t.find_reply(agent, ids[0]).await.unwrap(), None);
     let mut reply = NewMessage::text(c.id, agent, "hi");
