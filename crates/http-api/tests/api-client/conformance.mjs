@@ -26,8 +26,6 @@ const UNSUPPORTED = {
   'server.getDebugInfo': 'GET /api/server/debug/servers is not served (internal state; 1.7.2 returns no data, so the client yields undefined)',
   'system.getEnvironment': '/api/system/env/local is off: 403 FORBIDDEN by default (AGENTD_ENABLE_ENV_ROUTES turns them on)',
   'system.updateLocalEnvironment': '/api/system/env/local is off: 403 FORBIDDEN by default (AGENTD_ENABLE_ENV_ROUTES turns them on)',
-  'sessions.checkHealth': 'the sessions API is not merged into this branch',
-  'sessions.createSession': 'the sessions API is not merged into this branch',
 };
 
 function assert(cond, what) {
@@ -397,7 +395,28 @@ await check('system env routes are off: 403 FORBIDDEN', async () => {
 });
 await check('system.updateLocalEnvironment', () => client.system.updateLocalEnvironment({ content: {} }));
 await check('sessions.checkHealth', () => client.sessions.checkHealth());
-await check('sessions.createSession', () => client.sessions.createSession({ agentId, userId: user }));
+let session;
+await check('sessions.createSession', async () => {
+  session = await client.sessions.createSession({ agentId, userId: user });
+  assert(session?.sessionId && session.channelId, `a session, got ${show(session)}`);
+});
+await check('sessions.getSession', async () => {
+  const s = await client.sessions.getSession(session.sessionId);
+  assert(s.sessionId === session.sessionId, `the session, got ${show(s)}`);
+});
+await check('sessions.sendMessageSync', async () => {
+  const r = await client.sessions.sendMessageSync(session.sessionId, { content: 'I am sad' });
+  assert(r !== undefined, `a value (undefined against 1.7.2), got ${show(r)}`);
+});
+await check('sessions.getMessages', async () => {
+  const r = await client.sessions.getMessages(session.sessionId, { limit: 10 });
+  assert(Array.isArray(r.messages) && r.messages.length >= 1, `messages, got ${show(r)}`);
+});
+await check('sessions.listSessions', async () => {
+  const r = await client.sessions.listSessions();
+  assert(Array.isArray(r.sessions), `sessions, got ${show(r)}`);
+});
+await check('sessions.deleteSession', () => client.sessions.deleteSession(session.sessionId));
 await check('server.clearLogs', () => client.server.clearLogs());
 
 // --- clean-up paths (also UI features) ---
