@@ -262,6 +262,7 @@ struct Raw {
     trusted_proxies: Option<StringOrList>,
     log_format: Option<String>,
     allow_unauthenticated: Option<String>,
+    session_delete_history: Option<String>,
     shutdown_timeout_secs: Option<String>,
     max_file_size: Option<String>,
     upload_rate_limit: Option<String>,
@@ -405,8 +406,12 @@ impl Raw {
             Some(s) => parse_bool(s).map_err(|e| o.error("default_agent", e))?,
         };
         // Read by their elizaOS names only; a bad value stops start-up naming the variable.
-        let sessions = agentd_sessions::SessionLimits::from_lookup(|k| o.env.get(k).cloned())
+        let mut sessions = agentd_sessions::SessionLimits::from_lookup(|k| o.env.get(k).cloned())
             .map_err(|e| SettingsError(e.to_string()))?;
+        if let Some(s) = &self.session_delete_history {
+            sessions.delete_history =
+                parse_bool(s).map_err(|e| o.error("session_delete_history", e))?;
+        }
         let ui = ui_settings(self.ui_dir.as_deref(), self.ui_enable.as_deref())
             .map_err(|e| o.error("ui_dir", e))?;
         let enable_env = match &self.enable_env_routes {

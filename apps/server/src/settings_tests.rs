@@ -239,3 +239,14 @@ fn env_routes_are_off_by_default_and_need_a_key_off_loopback() {
     keyed.push(("ELIZA_SERVER_AUTH_TOKEN", "k"));
     assert!(load(&keyed).unwrap().api.env_dir.is_some());
 }
+
+#[test]
+fn session_history_deletion_is_opt_in_and_validated() {
+    assert!(!load(&[]).unwrap().api.sessions.delete_history);
+    let on = load(&[("AGENTD_SESSION_DELETE_HISTORY", "true")]).unwrap();
+    assert!(on.api.sessions.delete_history);
+    let err = load(&[("AGENTD_SESSION_DELETE_HISTORY", "maybe")])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("AGENTD_SESSION_DELETE_HISTORY"), "{err}");
+}

@@ -141,8 +141,11 @@ impl Application {
         let io = state.realtime().io().clone();
         let server = agentd_http_api::serve(listener, state, settings.shutdown_timeout)
             .map_err(StartupError::Serve)?;
-        let sweeper =
-            agentd_sessions::sweeper::spawn(db.clone(), settings.api.sessions.cleanup_every());
+        let sweeper = agentd_sessions::sweeper::spawn(
+            db.clone(),
+            settings.api.sessions.cleanup_every(),
+            settings.api.sessions.delete_history,
+        );
         Ok(Application {
             address,
             server,

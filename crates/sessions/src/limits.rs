@@ -19,6 +19,9 @@ pub struct SessionLimits {
     pub warning_threshold: u32,
     /// How often the sweeper removes expired sessions (default 5, 1..=60).
     pub cleanup_interval: u32,
+    /// Whether the sweeper also deletes an expired session's channel and its history
+    /// (default false: history is kept; `AGENTD_SESSION_DELETE_HISTORY`).
+    pub delete_history: bool,
 }
 
 impl Default for SessionLimits {
@@ -31,6 +34,7 @@ impl Default for SessionLimits {
             max_duration: 720,
             warning_threshold: 5,
             cleanup_interval: 5,
+            delete_history: false,
         }
     }
 }

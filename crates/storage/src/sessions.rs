@@ -36,6 +36,13 @@ pub trait SessionStore {
         &self,
         cutoff: Timestamp,
     ) -> impl Future<Output = Result<u64, StorageError>> + Send;
+    /// Deletes the channels (with their message history) of the sessions that expired
+    /// before `cutoff`, and so the sessions themselves; returns how many channels. Only for
+    /// operators who opted in: history is otherwise kept.
+    fn delete_expired_session_channels(
+        &self,
+        cutoff: Timestamp,
+    ) -> impl Future<Output = Result<u64, StorageError>> + Send;
 }
 
 /// One `sessions` row.
@@ -192,6 +199,24 @@ impl SessionStore for Db {
             let n = diesel::delete(sessions::table.filter(sessions::expires_at.lt(Ts(cutoff))))
                 .execute(c)
                 .await?;
+            Ok(n as u64)
+        })
+    }
+
+    async fn delete_expired_session_channels(
+        &self,
+        cutoff: Timestamp,
+    ) -> Result<u64, StorageError> {
+        with_write_conn!(self, |c| {
+            let expired = sessions::table
+                .filter(sessions::expires_at.lt(Ts(cutoff)))
+                .select(sessions::channel_id);
+            // Sessions, messages and participants go with their channel (FK cascades).
+            let n = diesel::delete(
+                crate::schema::channels::table.filter(crate::schema::channels::id.eq_any(expired)),
+            )
+            .execute(c)
+            .await?;
             Ok(n as u64)
         })
     }

@@ -108,3 +108,30 @@ async fn expired_sessions_are_swept_history_stays(t: &TestDb) {
     assert_eq!(t.delete_expired_sessions(now()).await.unwrap(), 0);
 }
 contract!(expired_sessions_are_swept_history_stays);
+
+async fn opted_in_sweeps_delete_expired_channels_and_their_history(t: &TestDb) {
+    let a = agent(t, "S").await;
+    let gone = channel(t).await;
+    let kept = channel(t).await;
+    for c in [gone.id, kept.id] {
+        t.create_message(&NewMessage::text(c, Uuid::new_v4(), "hello"))
+            .await
+            .unwrap();
+    }
+    let old = t
+        .create_session(&session(a.id, gone.id, -Duration::minutes(1)))
+        .await
+        .unwrap();
+    let live = t
+        .create_session(&session(a.id, kept.id, Duration::minutes(30)))
+        .await
+        .unwrap();
+    assert_eq!(t.delete_expired_session_channels(now()).await.unwrap(), 1);
+    assert!(t.get_session(old.id).await.is_err());
+    assert!(t.get_channel(gone.id).await.is_err());
+    assert!(t.get_session(live.id).await.is_ok());
+    assert!(t.get_channel(kept.id).await.is_ok());
+    assert_eq!(t.count("central_messages", "1 = 1").await, 1);
+    assert_eq!(t.delete_expired_session_channels(now()).await.unwrap(), 0);
+}
+contract!(opted_in_sweeps_delete_expired_channels_and_their_history);
