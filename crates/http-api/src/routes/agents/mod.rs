@@ -38,6 +38,11 @@ pub(crate) fn path_id(raw: &str, what: &str) -> Result<Uuid, ApiError> {
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidId, format!("Invalid {what} ID format")))
 }
 
+/// An optional body id: absent is `None`, present must be a UUID (400 `INVALID_ID`).
+pub(crate) fn optional_id(raw: Option<&str>, what: &str) -> Result<Option<Uuid>, ApiError> {
+    raw.map(|s| path_id(s, what)).transpose()
+}
+
 /// The agent, if it runs here; else 404 `NOT_FOUND` (spec 3: "agent not found" means
 /// not running, for every route but CRUD and start).
 pub(crate) async fn running_agent(state: &AppState, raw_id: &str) -> Result<Agent, ApiError> {

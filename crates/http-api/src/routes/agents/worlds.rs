@@ -3,13 +3,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use agentd_core::agent_data::World;
-use agentd_core::{ErrorCode, create_unique_uuid, parse_uuid};
+use agentd_core::{ErrorCode, create_unique_uuid};
 use agentd_storage::{StorageError, WorldStore};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ok, path_id, running_agent};
+use super::{ok, optional_id, path_id, running_agent};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -68,12 +68,7 @@ pub async fn create_world(
         .name
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::new(ErrorCode::BadRequest, "World name is required"))?;
-    let server = match body.message_server_id.as_deref() {
-        None => None,
-        Some(s) => Some(parse_uuid(s).ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidId, "Invalid message server ID format")
-        })?),
-    };
+    let server = optional_id(body.message_server_id.as_deref(), "message server")?;
     let now = Utc::now();
     let world = World {
         id: create_unique_uuid(

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use agentd_core::agent_data::{Room, World};
 use agentd_core::time::to_millis;
-use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, create_unique_uuid, parse_uuid};
+use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, create_unique_uuid};
 use agentd_storage::{RoomStore, StorageError, WorldStore};
 use chrono::Utc;
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::render_room;
 use crate::error::ApiError;
-use crate::routes::agents::{ok, path_id, running_agent};
+use crate::routes::agents::{ok, optional_id, path_id, running_agent};
 use crate::state::AppState;
 
 /// Rooms listed when the client does not give `limit`.
@@ -37,14 +37,6 @@ pub struct NewRoom {
     message_server_id: Option<String>,
 }
 
-fn uuid_field(v: Option<&str>, what: &str) -> Result<Option<uuid::Uuid>, ApiError> {
-    v.map(|s| {
-        parse_uuid(s)
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidId, format!("Invalid {what} ID format")))
-    })
-    .transpose()
-}
-
 /// `POST /:agentId/rooms`: 201 with the room.
 pub async fn create_room(
     state: web::Data<AppState>,
@@ -57,10 +49,10 @@ pub async fn create_room(
         .name
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::new(ErrorCode::MissingParam, "Room name is required"))?;
-    let server = uuid_field(body.message_server_id.as_deref(), "message server")?
+    let server = optional_id(body.message_server_id.as_deref(), "message server")?
         .unwrap_or(DEFAULT_SERVER_ID);
     let now = Utc::now();
-    let world_id = match uuid_field(body.world_id.as_deref(), "world")? {
+    let world_id = match optional_id(body.world_id.as_deref(), "world")? {
         Some(w) => w,
         None => {
             let world = World {
