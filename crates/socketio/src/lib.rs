@@ -38,6 +38,9 @@ pub use sio::app::{HandshakeRequest, SocketApp, SocketIdentity};
 pub use sio::rooms::{Broadcast, Room};
 pub use sio::socket::{AckSender, EmitError, Socket};
 
+#[cfg(feature = "test-util")]
+pub mod testing;
+
 /// The wire codecs, public so they can be fuzzed and reused by tests.
 pub mod codec {
     pub use crate::engine::packet::{

@@ -17,31 +17,7 @@ fn node_dir() -> Option<PathBuf> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
-        let have_node = Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !have_node {
-            return None;
-        }
-        // Test binaries run in parallel processes: one installs, the others wait on a lock
-        // directory (`cargo xtask test` installs before any test runs).
-        let lock = dir.join(".npm-install.lock");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
-        while std::fs::create_dir(&lock).is_err() {
-            if std::time::Instant::now() > deadline {
-                let _ = std::fs::remove_dir(&lock);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(200));
-        }
-        let installed = dir.join("node_modules/.package-lock.json").exists()
-            || Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .status()
-                .is_ok_and(|s| s.success());
-        let _ = std::fs::remove_dir(&lock);
-        installed.then_some(dir)
+        agentd_socketio::testing::npm_test_dir(&dir)
     })
     .clone()
 }
