@@ -221,7 +221,7 @@ impl PluginRegistry {
         };
         r.add(|| Arc::new(core::CorePlugin));
         r.add(|| Arc::new(time::TimePlugin));
-        r.add(|| Arc::new(example::ExamplePlugin));
+        r.add(|| Arc::new(example::ExamplePlugin::default()));
         r
     }
 
