@@ -135,3 +135,80 @@ impl Services {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    use agentd_bus::LocalBus;
+    use agentd_core::model::Agent;
+    use agentd_storage::testing::TestDb;
+    use uuid::Uuid;
+
+    use super::*;
+
+    /// Sets its flag when dropped: when the service's future is dropped by an abort.
+    struct Dropped(Arc<AtomicBool>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// One service that never looks at its stop signal.
+    struct Stubborn(Arc<AtomicBool>);
+
+    impl Plugin for Stubborn {
+        fn name(&self) -> &'static str {
+            "stubborn"
+        }
+        fn description(&self) -> &'static str {
+            "ignores stop"
+        }
+        fn services(&self) -> Vec<Service> {
+            let flag = self.0.clone();
+            vec![Service {
+                name: "forever",
+                run: Arc::new(move |_ctx: ServiceContext| {
+                    let guard = Dropped(flag.clone());
+                    Box::pin(async move {
+                        let _guard = guard;
+                        std::future::pending::<()>().await;
+                        Ok(())
+                    })
+                }),
+            }]
+        }
+    }
+
+    #[tokio::test]
+    async fn a_service_that_ignores_stop_is_aborted_after_the_grace() {
+        let t = TestDb::sqlite().await;
+        let ctx = PluginContext {
+            agent: Arc::new(Agent::new(Uuid::new_v4(), "Ann", chrono::Utc::now())),
+            db: t.db().clone(),
+            bus: Arc::new(LocalBus::default()),
+        };
+        let aborted = Arc::new(AtomicBool::new(false));
+        let plugins: Vec<Arc<dyn Plugin>> = vec![Arc::new(Stubborn(aborted.clone()))];
+        let (stop, rx) = watch::channel(false);
+        let services = Services::start(&plugins, &ctx, &rx, None);
+        assert_eq!(services.len(), 1);
+        stop.send(true).unwrap();
+        let started = std::time::Instant::now();
+        services.join(Duration::from_millis(100)).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "stop is bounded"
+        );
+        for _ in 0..100 {
+            if aborted.load(Ordering::SeqCst) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the service was not aborted");
+    }
+}
