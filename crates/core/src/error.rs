@@ -98,6 +98,8 @@ error_codes! {
     SessionCreationFailed = ("SESSION_CREATION_FAILED", 500),
     /// The agent a session refers to does not exist.
     AgentNotFound = ("AGENT_NOT_FOUND", 404),
+    /// A `?agentId=` on a plugin route is not a UUID (spec 4.2).
+    InvalidAgentId = ("INVALID_AGENT_ID", 400),
     /// A session request failed validation.
     ValidationError = ("VALIDATION_ERROR", 400),
     /// A session cannot be renewed (max duration reached or auto-renew off).

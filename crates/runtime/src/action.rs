@@ -1,50 +1,118 @@
-//! Plugin actions and evaluators (elizaOS `actions` / `evaluators`), in a minimal shape.
+//! What plugins contribute to answering one message (elizaOS actions, providers and
+//! evaluators, plus gates), and the runtime's steps that combine them.
 //!
-//! An [`Action`] says, from the incoming message, whether it applies (`validate`); the
-//! runtime records the names of the applying actions in the reply's `actions` (next to
-//! `REPLY`) and runs their handlers once the reply is stored. An [`Evaluator`] runs after
-//! every stored reply (memory extraction, reflection, metrics). Both are compiled-in code,
-//! so they get the texts only: no storage or network handle is granted here.
+//! Answering a message is a fixed pipeline whose steps are plugin contributions:
+//! 1. **gates** decide whether the agent answers at all ([`decide`]);
+//! 2. every **action** whose `validate` accepts the [`Turn`] is *valid* ([`valid_actions`]);
+//! 3. **context providers** compose the system prompt, the valid actions among it
+//!    ([`compose`]);
+//! 4. the model answers and names the actions it chose (`crate::choice`);
+//! 5. the chosen actions run in order; the one whose [`Outcome`] carries text (the core
+//!    plugin's `REPLY`) has it stored as the reply;
+//! 6. **evaluators** run once the actions have.
+//!
+//! The built-in reply behaviour is itself such a plugin (`crate::plugin::core`), so none
+//! of these steps is hard-wired in the runtime.
 
 use std::sync::Arc;
 
-use uuid::Uuid;
+use agentd_core::model::{Agent, Channel, Message};
 
 use crate::plugin::Plugin;
 use crate::provider::BoxFuture;
 
-/// What actions and evaluators see of one exchange.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exchange {
-    /// The agent that answered.
-    pub agent_id: Uuid,
-    /// The channel of the exchange.
-    pub channel_id: Uuid,
-    /// The incoming message's text.
-    pub message: String,
-    /// The agent's reply text (empty while validating).
-    pub reply: String,
+/// Everything known about one incoming message when the agent considers answering it.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    /// The agent (its character and settings).
+    pub agent: Arc<Agent>,
+    /// The channel the message is in.
+    pub channel: Channel,
+    /// How many members the channel has.
+    pub participants: usize,
+    /// The message to answer.
+    pub message: Message,
+    /// Recent history, newest first; the first entry is `message`.
+    pub recent: Vec<Message>,
+    /// Consecutive agent messages after which agents stop answering each other (the
+    /// channel's `metadata.maxAgentStreak`, else the runtime's default).
+    pub max_agent_streak: usize,
+    /// The valid actions, known once validation ran (empty while gates and `validate` run).
+    pub actions: Vec<ActionInfo>,
 }
 
-/// Decides from the incoming message whether an action applies.
-pub type Validate = Arc<dyn Fn(&Exchange) -> bool + Send + Sync>;
-/// Runs an action or an evaluator after the reply is stored.
+/// A gate's opinion on answering a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The message is for the agent.
+    Answer,
+    /// No opinion.
+    Pass,
+    /// The agent must not answer (a veto: it wins over any `Answer`).
+    Refuse,
+}
+
+/// Decides, before any prompt is composed, whether the agent answers (elizaOS does this
+/// inside plugin-bootstrap's message handler; here it is a replaceable contribution).
+#[derive(Clone)]
+pub struct Gate {
+    /// Its name, for logs.
+    pub name: &'static str,
+    /// Its opinion on the turn.
+    pub decide: Arc<dyn Fn(&Turn) -> Decision + Send + Sync>,
+}
+
+/// Context for the system prompt (an elizaOS "provider").
+#[derive(Clone)]
+pub struct ContextProvider {
+    /// Upper-case name, for logs.
+    pub name: &'static str,
+    /// What it adds.
+    pub description: &'static str,
+    /// Where its text goes: lower first; equal positions keep plugin order.
+    pub position: i32,
+    /// The text to add, if any.
+    pub get: Arc<dyn Fn(Arc<Turn>) -> BoxFuture<'static, Option<String>> + Send + Sync>,
+}
+
+/// What an action did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Text to send to the channel as the reply. Only one reply per message is stored
+    /// (storage enforces it), so text from a later action is dropped with a warning.
+    pub reply: Option<String>,
+}
+
+/// Decides from the turn whether an action may be chosen.
+pub type Validate = Arc<dyn Fn(&Turn) -> bool + Send + Sync>;
+/// Runs a chosen action.
+pub type ActionHandler = Arc<dyn Fn(Exchange) -> BoxFuture<'static, Outcome> + Send + Sync>;
+/// Runs an evaluator.
 pub type AfterReply = Arc<dyn Fn(Exchange) -> BoxFuture<'static, ()> + Send + Sync>;
 
-/// A plugin action.
+/// A plugin action: offered to the model when valid, run when chosen.
 #[derive(Clone)]
 pub struct Action {
-    /// Upper-case name recorded in the reply's `actions` (elizaOS convention).
+    /// Upper-case name: what the model writes and what the reply's `actions` records.
     pub name: &'static str,
-    /// What it does, for listings and prompts.
+    /// What it does, shown to the model.
     pub description: &'static str,
-    /// Whether it applies to the exchange.
+    /// Whether it may be chosen for the turn.
     pub validate: Validate,
-    /// What it does once the reply is stored.
-    pub handler: AfterReply,
+    /// What it does when chosen.
+    pub handler: ActionHandler,
 }
 
-/// A plugin evaluator: runs after every stored reply.
+/// An action's name and description, as listed in the prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionInfo {
+    /// The name.
+    pub name: &'static str,
+    /// The description.
+    pub description: &'static str,
+}
+
+/// A plugin evaluator: runs after the chosen actions of every answered message.
 #[derive(Clone)]
 pub struct Evaluator {
     /// Its name, for logs.
@@ -53,102 +121,66 @@ pub struct Evaluator {
     pub handler: AfterReply,
 }
 
-/// The actions of `plugins` that apply to `ex`, in plugin order.
-pub fn applying_actions(plugins: &[Arc<dyn Plugin>], ex: &Exchange) -> Vec<Action> {
-    plugins
-        .iter()
-        .flat_map(|p| p.actions())
-        .filter(|a| (a.validate)(ex))
-        .collect()
+/// What actions and evaluators see of one exchange.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The turn answered.
+    pub turn: Arc<Turn>,
+    /// The model's answer, without the action block.
+    pub text: String,
+    /// The chosen actions' names, in the order they run.
+    pub actions: Vec<&'static str>,
+    /// The stored reply, once an action sent it.
+    pub reply: Option<Message>,
 }
 
-/// Runs the handlers of `actions`, then every evaluator of `plugins`, in order.
-pub async fn after_reply(plugins: &[Arc<dyn Plugin>], actions: &[Action], ex: &Exchange) {
-    for a in actions {
-        (a.handler)(ex.clone()).await;
+/// Whether the agent answers: some gate says [`Decision::Answer`] and none refuses.
+/// Returns the refusing gate's name on a veto, for the log.
+pub fn decide(plugins: &[Arc<dyn Plugin>], turn: &Turn) -> Result<bool, &'static str> {
+    let mut answer = false;
+    for gate in plugins.iter().flat_map(|p| p.gates()) {
+        match (gate.decide)(turn) {
+            Decision::Refuse => return Err(gate.name),
+            Decision::Answer => answer = true,
+            Decision::Pass => {}
+        }
     }
+    Ok(answer)
+}
+
+/// The actions of `plugins` whose `validate` accepts `turn`, in plugin order; a name
+/// taken by an earlier plugin is skipped, so names stay unique.
+pub fn valid_actions(plugins: &[Arc<dyn Plugin>], turn: &Turn) -> Vec<Action> {
+    let mut out: Vec<Action> = Vec::new();
+    for a in plugins.iter().flat_map(|p| p.actions()) {
+        if !out.iter().any(|o| o.name == a.name) && (a.validate)(turn) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// The system prompt: every context provider's text by position, blank-line separated.
+pub async fn compose(plugins: &[Arc<dyn Plugin>], turn: &Arc<Turn>) -> String {
+    let mut providers: Vec<ContextProvider> = plugins.iter().flat_map(|p| p.providers()).collect();
+    providers.sort_by_key(|p| p.position);
+    let mut parts = Vec::new();
+    for p in providers {
+        if let Some(text) = (p.get)(turn.clone()).await.filter(|t| !t.trim().is_empty()) {
+            parts.push(text);
+        }
+    }
+    parts.join("\n\n")
+}
+
+/// Runs every evaluator of `plugins`, in order.
+pub async fn evaluate(plugins: &[Arc<dyn Plugin>], ex: &Exchange) {
     for e in plugins.iter().flat_map(|p| p.evaluators()) {
-        tracing::debug!(evaluator = e.name, agent.id = %ex.agent_id, "evaluator");
+        tracing::debug!(evaluator = e.name, agent.id = %ex.turn.agent.id, "evaluator");
         (e.handler)(ex.clone()).await;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Mutex;
-
-    use super::*;
-
-    /// Records what ran; its action applies to messages containing "time".
-    struct Probe(Arc<Mutex<Vec<String>>>);
-
-    impl Plugin for Probe {
-        fn name(&self) -> &'static str {
-            "probe"
-        }
-        fn description(&self) -> &'static str {
-            "test"
-        }
-        fn actions(&self) -> Vec<Action> {
-            let log = self.0.clone();
-            vec![Action {
-                name: "TELL_TIME",
-                description: "tells the time",
-                validate: Arc::new(|ex: &Exchange| ex.message.contains("time")),
-                handler: Arc::new(move |ex: Exchange| {
-                    let log = log.clone();
-                    Box::pin(async move {
-                        if let Ok(mut l) = log.lock() {
-                            l.push(format!("action:{}", ex.reply));
-                        }
-                    })
-                }),
-            }]
-        }
-        fn evaluators(&self) -> Vec<Evaluator> {
-            let log = self.0.clone();
-            vec![Evaluator {
-                name: "count",
-                handler: Arc::new(move |ex: Exchange| {
-                    let log = log.clone();
-                    Box::pin(async move {
-                        if let Ok(mut l) = log.lock() {
-                            l.push(format!("eval:{}", ex.message));
-                        }
-                    })
-                }),
-            }]
-        }
-    }
-
-    fn exchange(message: &str) -> Exchange {
-        Exchange {
-            agent_id: Uuid::nil(),
-            channel_id: Uuid::nil(),
-            message: message.into(),
-            reply: String::new(),
-        }
-    }
-
-    #[tokio::test]
-    async fn actions_apply_by_validation_and_evaluators_always_run() {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let plugins: Vec<Arc<dyn Plugin>> = vec![Arc::new(Probe(log.clone()))];
-        let mut ex = exchange("what time is it");
-        let actions = applying_actions(&plugins, &ex);
-        assert_eq!(
-            actions.iter().map(|a| a.name).collect::<Vec<_>>(),
-            ["TELL_TIME"]
-        );
-        ex.reply = "noon".into();
-        after_reply(&plugins, &actions, &ex).await;
-        let other = exchange("hello");
-        let none = applying_actions(&plugins, &other);
-        assert!(none.is_empty());
-        after_reply(&plugins, &none, &other).await;
-        assert_eq!(
-            *log.lock().unwrap(),
-            ["action:noon", "eval:what time is it", "eval:hello"]
-        );
-    }
-}
+#[path = "action_tests.rs"]
+mod tests;

@@ -4,25 +4,23 @@
 //! channel the agent belongs to, the runtime reads every message after its cursor, in
 //! `seq` order, handles each, and moves the cursor. The same loop catches up after a
 //! restart or a lagged subscription, and the unique `(author, in_reply_to)` in storage
-//! makes sure no message is answered twice.
+//! makes sure no message is answered twice. Answering one message is in `agent_turn.rs`.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Instant;
 
 use agentd_bus::{Bus, BusEvent, Received};
 use agentd_core::agent_data::Entity;
-use agentd_core::model::{Agent, Channel, Message};
+use agentd_core::model::Agent;
 use agentd_storage::prelude::*;
-use agentd_storage::{Db, MessagePage, NewMessage, StorageError};
+use agentd_storage::{Db, MessagePage, StorageError};
 use chrono::Utc;
 use serde_json::json;
 use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::plugin::Plugin;
-use crate::prompt::{AGENT_RESPONSE, agent_streak, history, should_respond, system_prompt};
-use crate::provider::{GenerateRequest, ModelProvider};
+use crate::provider::ModelProvider;
 
 /// Tuning of message handling; the defaults suit chat.
 #[derive(Debug, Clone)]
@@ -55,7 +53,7 @@ impl Default for RuntimeConfig {
 
 /// One running agent: its character, model provider and the handles it works with.
 pub struct AgentRuntime {
-    agent: Agent,
+    agent: Arc<Agent>,
     db: Db,
     bus: Arc<dyn Bus>,
     provider: Arc<dyn ModelProvider>,
@@ -66,9 +64,12 @@ pub struct AgentRuntime {
 
 #[path = "agent_mirror.rs"]
 mod mirror;
+#[path = "agent_turn.rs"]
+mod turn;
 
 impl AgentRuntime {
-    /// A runtime for `agent`; nothing runs until [`AgentRuntime::run`].
+    /// A runtime for `agent` with the [`core`](crate::plugin::core) plugin only; nothing
+    /// runs until [`AgentRuntime::run`].
     pub fn new(
         agent: Agent,
         db: Db,
@@ -77,17 +78,18 @@ impl AgentRuntime {
         config: RuntimeConfig,
     ) -> Self {
         AgentRuntime {
-            agent,
+            agent: Arc::new(agent),
             db,
             bus,
             provider,
             config,
-            plugins: Vec::new(),
+            plugins: vec![Arc::new(crate::plugin::core::CorePlugin)],
             ensured_rooms: HashSet::new(),
         }
     }
 
-    /// Adds the plugins whose context goes into every prompt.
+    /// Replaces the plugins (as `PluginRegistry::resolve` gives them: `core` first; without
+    /// `core` the agent listens but never answers).
     pub fn with_plugins(mut self, plugins: Vec<Arc<dyn Plugin>>) -> Self {
         self.plugins = plugins;
         self
@@ -189,133 +191,5 @@ impl AgentRuntime {
                 return Ok(());
             }
         }
-    }
-
-    async fn handle_message(
-        &mut self,
-        channel: &Channel,
-        participants: usize,
-        m: &Message,
-    ) -> Result<(), StorageError> {
-        let room_id = self.remember(channel, m).await;
-        if !should_respond(&self.agent, channel, participants, m) {
-            return Ok(());
-        }
-        let page = MessagePage {
-            before_seq: Some(m.seq + 1),
-            ..MessagePage::latest(channel.id, self.config.history_limit)
-        };
-        let recent = self.db.list_messages(&page).await?;
-        let max_streak = channel
-            .metadata
-            .as_ref()
-            .and_then(|v| v.get("maxAgentStreak"))
-            .and_then(serde_json::Value::as_u64)
-            .map_or(self.config.max_agent_streak, |n| n as usize);
-        if agent_streak(&recent) >= max_streak {
-            tracing::info!(agent.id = %self.agent.id, channel.id = %channel.id,
-                "loop guard: not answering another agent");
-            return Ok(());
-        }
-        let request = GenerateRequest {
-            agent_id: self.agent.id,
-            conversation_id: channel.id,
-            system: self.system(),
-            messages: history(&self.agent, &recent),
-        };
-        let reply_id = Uuid::new_v4();
-        let run_id = Uuid::new_v4();
-        self.log_run(room_id, run_id, m, json!({"status": "started"}))
-            .await;
-        let started = Instant::now();
-        let (bus, channel_id) = (self.bus.clone(), channel.id);
-        let index = std::sync::atomic::AtomicU32::new(0);
-        let on_chunk = move |chunk: &str| {
-            bus.publish(BusEvent::MessageStreamChunk {
-                channel_id,
-                message_id: reply_id,
-                index: index.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-                chunk: chunk.to_owned(),
-            });
-        };
-        let result = self.provider.generate_stream(&request, &on_chunk).await;
-        let complete = BusEvent::MessageComplete {
-            channel_id: channel.id,
-            server_id: channel.message_server_id,
-        };
-        let text = match result {
-            Ok(text) if !text.trim().is_empty() => text,
-            Ok(_) => {
-                self.log_run(room_id, run_id, m, json!({"status": "completed"}))
-                    .await;
-                self.bus.publish(complete);
-                return Ok(());
-            }
-            Err(e) => {
-                let end = json!({"status": "error", "error": e.code()});
-                self.log_run(room_id, run_id, m, end).await;
-                tracing::warn!(agent.id = %self.agent.id, channel.id = %channel.id,
-                    error = %e, "model provider failed");
-                self.bus.publish(BusEvent::MessageStreamError {
-                    channel_id: channel.id,
-                    message_id: reply_id,
-                    code: e.code().to_owned(),
-                });
-                self.bus.publish(complete);
-                return Ok(());
-            }
-        };
-        let is_dm = participants <= 2 || channel.kind == "DM";
-        let mut exchange = crate::action::Exchange {
-            agent_id: self.agent.id,
-            channel_id: channel.id,
-            message: m.content.clone(),
-            reply: String::new(),
-        };
-        let actions = crate::action::applying_actions(&self.plugins, &exchange);
-        exchange.reply = text.clone();
-        let names: Vec<&str> = std::iter::once("REPLY")
-            .chain(actions.iter().map(|a| a.name))
-            .collect();
-        let reply = NewMessage {
-            id: reply_id,
-            raw_message: Some(json!({"text": text, "thought": "", "actions": names})),
-            in_reply_to_root_message_id: Some(m.id),
-            source_type: Some(AGENT_RESPONSE.to_owned()),
-            metadata: Some(json!({
-                "agent_id": self.agent.id, "agentName": self.agent.name,
-                "channelType": channel.kind, "isDm": is_dm,
-            })),
-            in_reply_to: Some(m.id),
-            ..NewMessage::text(channel.id, self.agent.id, text.clone())
-        };
-        let created = self.db.create_message(&reply).await?;
-        if !created.replayed {
-            self.bus.publish(BusEvent::NewMessage {
-                channel_id: channel.id,
-                seq: created.message.seq,
-                message_id: created.message.id,
-                author_id: self.agent.id,
-            });
-            if let Some(room_id) = room_id {
-                self.after_reply(room_id, run_id, &created.message, started)
-                    .await;
-            }
-            crate::action::after_reply(&self.plugins, &actions, &exchange).await;
-        }
-        self.log_run(room_id, run_id, m, json!({"status": "completed"}))
-            .await;
-        self.bus.publish(complete);
-        Ok(())
-    }
-
-    /// The character's system prompt followed by the plugins' context.
-    fn system(&self) -> String {
-        let mut system = system_prompt(&self.agent);
-        for c in self.plugins.iter().filter_map(|p| p.context(&self.agent)) {
-            system.push_str("\n\n");
-            system.push_str(&c);
-        }
-        system
     }
 }

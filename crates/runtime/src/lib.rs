@@ -3,16 +3,19 @@
 //!
 //! [`AgentManager`] starts and stops runtimes; [`AgentRegistry`] is the set of running
 //! agents the HTTP edge reports in `/health`; [`ModelProvider`] is the model seam, with the
-//! offline ELIZA provider as the default.
+//! offline ELIZA provider as the default. How a message is answered is made of plugin
+//! contributions ([`action`], [`plugin`]), the model choosing the actions ([`choice`]).
 
 pub mod action;
 mod agent;
+pub mod choice;
 pub mod eliza;
 mod manager;
 pub mod openai;
 pub mod plugin;
 pub mod prompt;
 pub mod provider;
+pub mod service;
 
 pub use agent::{AgentRuntime, RuntimeConfig};
 pub use manager::{AgentManager, ManagerError};

@@ -1,10 +1,13 @@
 //! `AgentManager`: starts and stops agent runtimes, hot and idempotently.
 //!
-//! One lock serialises start and stop of all agents, so two concurrent starts of one
-//! agent cannot run it twice; each agent is its own task, so starting or stopping one
-//! never touches another. The `enabled` column records the operator's intent: `start`
-//! sets it, `stop` clears it, and a shutdown leaves it, so agents running at shutdown
-//! start again at boot.
+//! A lock per agent serialises its start and stop, so two concurrent starts of one agent
+//! cannot run it twice, while a slow start (a plugin's `init`) never holds up another
+//! agent; each agent is its own task, so starting or stopping one never touches another.
+//! A start initialises the agent's plugins in order (a failure or timeout ends the start,
+//! the agent stays inactive), then spawns its runtime and its plugins' services; a stop
+//! signals both and waits for them with a bound. The `enabled` column records the
+//! operator's intent: `start` sets it, `stop` clears it, and a shutdown leaves it, so
+//! agents running at shutdown start again at boot.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,17 +18,21 @@ use agentd_core::DEFAULT_SERVER_ID;
 use agentd_core::model::Agent;
 use agentd_storage::prelude::*;
 use agentd_storage::{Db, StorageError};
-use tokio::sync::{Mutex, watch};
+use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use crate::AgentRegistry;
 use crate::agent::{AgentRuntime, RuntimeConfig};
-use crate::plugin::{Plugin, resolve_plugins};
+use crate::plugin::{Plugin, PluginContext, PluginRegistry};
 use crate::provider::{ModelProvider, provider_for};
+use crate::service::Services;
 
-/// How long a stopping agent may take to finish the message in hand before it is aborted.
+/// How long a stopping agent (the message in hand, its services) may take before its
+/// tasks are aborted.
 const STOP_GRACE: Duration = Duration::from_secs(5);
+/// How long one plugin's `init` may take before the start fails.
+const INIT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why an agent could not be started or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +40,14 @@ pub enum ManagerError {
     /// The agent's configuration cannot run (for example an unknown model provider).
     #[error("{0}")]
     Invalid(String),
+    /// A plugin's `init` failed (or took too long), so the agent did not start.
+    #[error("plugin \"{plugin}\" failed to initialise: {message}")]
+    PluginInit {
+        /// The plugin.
+        plugin: &'static str,
+        /// What it said.
+        message: String,
+    },
     /// Storage failed (including `NotFound` for an unknown agent).
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -41,6 +56,7 @@ pub enum ManagerError {
 struct Running {
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
+    services: Services,
     plugins: Vec<Arc<dyn Plugin>>,
     provider: Arc<dyn ModelProvider>,
 }
@@ -51,7 +67,32 @@ struct Inner {
     registry: AgentRegistry,
     config: RuntimeConfig,
     spawner: Option<tokio::runtime::Handle>,
+    plugins: PluginRegistry,
     running: Mutex<HashMap<Uuid, Running>>,
+    /// One lock per agent being started or stopped (removed when no one holds it).
+    locks: std::sync::Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
+}
+
+/// Holds an agent's start/stop lock; drops the map entry when no one else waits for it.
+struct AgentLock {
+    inner: Arc<Inner>,
+    id: Uuid,
+    guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl Drop for AgentLock {
+    fn drop(&mut self) {
+        let Some(guard) = self.guard.take() else {
+            return;
+        };
+        if let Ok(mut locks) = self.inner.locks.lock() {
+            // The map's reference and the guard's: nobody else is waiting.
+            if Arc::strong_count(OwnedMutexGuard::mutex(&guard)) == 2 {
+                locks.remove(&self.id);
+            }
+        }
+        drop(guard);
+    }
 }
 
 /// Starts, stops and tracks the agents running in this process; cheap to clone.
@@ -65,6 +106,17 @@ impl AgentManager {
     /// that runtime whichever thread later asks for a start (an actix worker's runtime ends
     /// with the worker); created outside one, on the runtime of the caller of `start`.
     pub fn new(db: Db, bus: Arc<dyn Bus>, registry: AgentRegistry, config: RuntimeConfig) -> Self {
+        Self::with_plugins(db, bus, registry, config, PluginRegistry::builtin())
+    }
+
+    /// [`AgentManager::new`] with another set of plugins characters may name.
+    pub fn with_plugins(
+        db: Db,
+        bus: Arc<dyn Bus>,
+        registry: AgentRegistry,
+        config: RuntimeConfig,
+        plugins: PluginRegistry,
+    ) -> Self {
         AgentManager {
             inner: Arc::new(Inner {
                 db,
@@ -72,8 +124,27 @@ impl AgentManager {
                 registry,
                 config,
                 spawner: tokio::runtime::Handle::try_current().ok(),
+                plugins,
                 running: Mutex::new(HashMap::new()),
+                locks: std::sync::Mutex::new(HashMap::new()),
             }),
+        }
+    }
+
+    /// The plugins characters may name here; create and update validate against it.
+    pub fn plugin_registry(&self) -> &PluginRegistry {
+        &self.inner.plugins
+    }
+
+    async fn lock_agent(&self, id: Uuid) -> AgentLock {
+        let lock = match self.inner.locks.lock() {
+            Ok(mut locks) => locks.entry(id).or_default().clone(),
+            Err(_) => Arc::new(Mutex::new(())),
+        };
+        AgentLock {
+            inner: self.inner.clone(),
+            id,
+            guard: Some(lock.lock_owned().await),
         }
     }
 
@@ -90,13 +161,25 @@ impl AgentManager {
     /// Starts the agent unless it already runs (then nothing changes) and marks it enabled.
     /// Returns the stored agent. `Storage(NotFound)` for an unknown agent.
     pub async fn start(&self, id: Uuid) -> Result<Agent, ManagerError> {
-        let mut running = self.inner.running.lock().await;
-        if running.contains_key(&id) {
+        let _lock = self.lock_agent(id).await;
+        if self.inner.running.lock().await.contains_key(&id) {
             return Ok(self.inner.db.get_agent(id).await?);
         }
         let agent = self.inner.db.get_agent(id).await?;
         let provider = provider_for(&agent.settings).map_err(ManagerError::Invalid)?;
-        let plugins = resolve_plugins(&agent.plugins).map_err(ManagerError::Invalid)?;
+        let plugins = self
+            .inner
+            .plugins
+            .resolve(&agent.plugins)
+            .map_err(ManagerError::Invalid)?;
+        let ctx = PluginContext {
+            agent: Arc::new(agent.clone()),
+            db: self.inner.db.clone(),
+            bus: self.inner.bus.clone(),
+        };
+        for p in &plugins {
+            self.init_plugin(p, &ctx).await?;
+        }
         let agent = if agent.enabled {
             agent
         } else {
@@ -116,14 +199,16 @@ impl AgentManager {
         )
         .with_plugins(plugins.clone());
         let task = match &self.inner.spawner {
-            Some(handle) => handle.spawn(runtime.run(stop_rx)),
-            None => tokio::spawn(runtime.run(stop_rx)),
+            Some(handle) => handle.spawn(runtime.run(stop_rx.clone())),
+            None => tokio::spawn(runtime.run(stop_rx.clone())),
         };
-        running.insert(
+        let services = Services::start(&plugins, &ctx, &stop_rx, self.inner.spawner.as_ref());
+        self.inner.running.lock().await.insert(
             id,
             Running {
                 stop,
                 task,
+                services,
                 plugins,
                 provider,
             },
@@ -131,6 +216,37 @@ impl AgentManager {
         self.inner.registry.mark_running(id);
         tracing::info!(agent.id = %id, agent.name = %agent.name, "agent started");
         Ok(agent)
+    }
+
+    /// Runs one plugin's `init` in its own task, so a panic is an error like any other,
+    /// bounded by [`INIT_TIMEOUT`].
+    async fn init_plugin(
+        &self,
+        plugin: &Arc<dyn Plugin>,
+        ctx: &PluginContext,
+    ) -> Result<(), ManagerError> {
+        let (p, c) = (plugin.clone(), ctx.clone());
+        let fut = async move { p.init(&c).await };
+        let task = match &self.inner.spawner {
+            Some(handle) => handle.spawn(fut),
+            None => tokio::spawn(fut),
+        };
+        let abort = task.abort_handle();
+        let message = match tokio::time::timeout(INIT_TIMEOUT, task).await {
+            Ok(Ok(Ok(()))) => return Ok(()),
+            Ok(Ok(Err(message))) => message,
+            Ok(Err(_)) => "it panicked".to_owned(),
+            Err(_) => {
+                abort.abort();
+                format!("it did not finish within {} s", INIT_TIMEOUT.as_secs())
+            }
+        };
+        tracing::error!(agent.id = %ctx.agent.id, plugin = plugin.name(), error = %message,
+            "plugin init failed; the agent does not start");
+        Err(ManagerError::PluginInit {
+            plugin: plugin.name(),
+            message,
+        })
     }
 
     /// The plugins of a running agent (`None` when it does not run here).
@@ -171,6 +287,7 @@ impl AgentManager {
 
     /// Stops the agent and marks it disabled; returns false if it was not running.
     pub async fn stop(&self, id: Uuid) -> Result<bool, ManagerError> {
+        let _lock = self.lock_agent(id).await;
         if !self.halt(id).await {
             return Ok(false);
         }
@@ -184,6 +301,7 @@ impl AgentManager {
     pub async fn shutdown(&self) {
         let ids: Vec<Uuid> = self.inner.running.lock().await.keys().copied().collect();
         for id in ids {
+            let _lock = self.lock_agent(id).await;
             self.halt(id).await;
         }
     }
@@ -200,16 +318,21 @@ impl AgentManager {
         Ok(failures)
     }
 
-    /// Stops the task; returns whether it was running.
+    /// Stops the runtime and the services (the caller holds the agent's lock); returns
+    /// whether it was running.
     async fn halt(&self, id: Uuid) -> bool {
         let Some(r) = self.inner.running.lock().await.remove(&id) else {
             return false;
         };
         let _ = r.stop.send(true);
         let abort = r.task.abort_handle();
-        if tokio::time::timeout(STOP_GRACE, r.task).await.is_err() {
-            abort.abort();
-        }
+        let (task, services) = (r.task, r.services);
+        let runtime = async {
+            if tokio::time::timeout(STOP_GRACE, task).await.is_err() {
+                abort.abort();
+            }
+        };
+        tokio::join!(runtime, services.join(STOP_GRACE));
         self.inner.registry.mark_stopped(id);
         tracing::info!(agent.id = %id, "agent stopped");
         true

@@ -1,20 +1,29 @@
 //! Plugins: compiled-in extensions an agent names in its character (`plugins`).
 //!
-//! A plugin contributes context to the prompt (elizaOS "providers") and HTTP routes
-//! (spec 4), served under `/api/agents/<id>/plugins/<plugin><route>`. Plugins are
+//! A plugin has a name, an `init` run when an agent with it starts, long-running
+//! `services` owned by the running agent, and the pieces of message handling
+//! (`crate::action`): gates, context providers, actions and evaluators. It may also serve
+//! HTTP routes (spec 4) under `/api/agents/<id>/plugins/<plugin><route>`. Plugins are
 //! registered here by name; a character naming an unknown plugin is refused with the list
-//! of known ones. Actions and evaluators are in [`crate::action`]; services are not part of
-//! the trait yet.
+//! of known ones. Every agent runs the [`core`] plugin (the reply behaviour) first, as
+//! elizaOS agents run plugin-bootstrap.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use agentd_bus::Bus;
 use agentd_core::model::Agent;
-use chrono::Utc;
-use serde_json::{Value, json};
+use agentd_storage::Db;
+use serde_json::Value;
 use uuid::Uuid;
 
+use crate::action::{Action, ContextProvider, Evaluator, Gate};
 use crate::provider::BoxFuture;
+pub use crate::service::Service;
+
+pub mod core;
+mod example;
+mod time;
 
 /// The HTTP method of a plugin route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,32 +119,69 @@ pub struct PluginRoute {
     pub handler: RouteHandler,
 }
 
-/// A compiled-in plugin.
+/// What a plugin's `init` and services get: the agent they serve and the handles it runs
+/// with. Plugins are compiled-in code, trusted like the runtime itself.
+#[derive(Clone)]
+pub struct PluginContext {
+    /// The agent, as stored (settings and secrets included, for configuration).
+    pub agent: Arc<Agent>,
+    /// The database.
+    pub db: Db,
+    /// The bus.
+    pub bus: Arc<dyn Bus>,
+}
+
+impl std::fmt::Debug for PluginContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginContext")
+            .field("agent.id", &self.agent.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A compiled-in plugin. One instance is made per agent start, so a plugin may keep
+/// per-agent state; every method but `name` and `description` has a default.
 pub trait Plugin: Send + Sync + 'static {
     /// The name characters use.
     fn name(&self) -> &'static str;
     /// What it does, for listings.
     fn description(&self) -> &'static str;
+    /// Runs once when an agent with this plugin starts, before its services and before
+    /// the agent handles any message. An error stops that agent's start (the agent stays
+    /// inactive) and is reported to the caller; other agents are not affected.
+    fn init<'a>(&'a self, _ctx: &'a PluginContext) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async { Ok(()) })
+    }
+    /// Long-running background tasks owned by the running agent: started after `init`,
+    /// told to stop (and awaited, then aborted after a grace period) when it stops.
+    fn services(&self) -> Vec<Service> {
+        Vec::new()
+    }
+    /// Whether the agent answers a message at all.
+    fn gates(&self) -> Vec<Gate> {
+        Vec::new()
+    }
+    /// Context added to the agent's system prompt (elizaOS "providers").
+    fn providers(&self) -> Vec<ContextProvider> {
+        Vec::new()
+    }
+    /// Its actions: offered to the model when valid, run when chosen.
+    fn actions(&self) -> Vec<Action> {
+        Vec::new()
+    }
+    /// Its evaluators: run after the actions of every answered message.
+    fn evaluators(&self) -> Vec<Evaluator> {
+        Vec::new()
+    }
     /// Its HTTP routes.
     fn routes(&self) -> Vec<PluginRoute> {
         Vec::new()
     }
-    /// Context added to the agent's system prompt (an elizaOS "provider").
-    fn context(&self, _agent: &Agent) -> Option<String> {
-        None
-    }
-    /// Its actions: recorded on replies they apply to, run after the reply is stored.
-    fn actions(&self) -> Vec<crate::action::Action> {
-        Vec::new()
-    }
-    /// Its evaluators: run after every stored reply.
-    fn evaluators(&self) -> Vec<crate::action::Evaluator> {
-        Vec::new()
-    }
 }
 
-/// elizaOS plugin names whose behaviour agentd has built in (storage, the reply loop, the
-/// model providers); a character may list them and they add nothing.
+/// elizaOS plugin names whose behaviour agentd has built in (storage, the model
+/// providers); a character may list them and they add nothing.
+/// `@elizaos/plugin-bootstrap` is the [`core`] plugin, which every agent runs anyway.
 pub const BUILT_IN_ALIASES: &[&str] = &[
     "@elizaos/plugin-sql",
     "@elizaos/plugin-bootstrap",
@@ -143,40 +189,100 @@ pub const BUILT_IN_ALIASES: &[&str] = &[
     "@elizaos/plugin-ollama",
 ];
 
-/// Every compiled-in plugin.
-pub fn registry() -> Vec<Arc<dyn Plugin>> {
-    vec![Arc::new(TimePlugin), Arc::new(ExamplePlugin)]
+/// Makes a fresh instance of a plugin (one per agent start).
+pub type PluginFactory = Arc<dyn Fn() -> Arc<dyn Plugin> + Send + Sync>;
+
+/// The plugins characters may name: the compiled-in ones, plus any an embedding program
+/// or a test registers. Cheap to clone.
+#[derive(Clone)]
+pub struct PluginRegistry {
+    factories: Vec<(&'static str, PluginFactory)>,
 }
 
-/// The plugins a character's `plugins` list names, or an error naming the unknown one.
-pub fn resolve_plugins(names: &Value) -> Result<Vec<Arc<dyn Plugin>>, String> {
-    let all = registry();
-    let mut out: Vec<Arc<dyn Plugin>> = Vec::new();
-    for name in names
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        if BUILT_IN_ALIASES.contains(&name) {
-            continue;
-        }
-        let Some(p) = all.iter().find(|p| p.name() == name) else {
-            let known: Vec<&str> = all
-                .iter()
-                .map(|p| p.name())
-                .chain(BUILT_IN_ALIASES.iter().copied())
-                .collect();
-            return Err(format!(
-                "Unknown plugin \"{name}\"; available: {}",
-                known.join(", ")
-            ));
-        };
-        if !out.iter().any(|o| o.name() == name) {
-            out.push(p.clone());
-        }
+impl std::fmt::Debug for PluginRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.factories.iter().map(|(n, _)| n))
+            .finish()
     }
-    Ok(out)
+}
+
+impl Default for PluginRegistry {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+impl PluginRegistry {
+    /// The compiled-in plugins: `core`, `time`, `example`.
+    pub fn builtin() -> Self {
+        let mut r = PluginRegistry {
+            factories: Vec::new(),
+        };
+        r.add(|| Arc::new(core::CorePlugin));
+        r.add(|| Arc::new(time::TimePlugin));
+        r.add(|| Arc::new(example::ExamplePlugin::default()));
+        r
+    }
+
+    fn add(&mut self, make: impl Fn() -> Arc<dyn Plugin> + Send + Sync + 'static) {
+        let name = make().name();
+        self.factories.push((name, Arc::new(make)));
+    }
+
+    /// Registers another plugin; its name must not be taken (nor be an alias).
+    pub fn register(
+        &mut self,
+        make: impl Fn() -> Arc<dyn Plugin> + Send + Sync + 'static,
+    ) -> Result<(), String> {
+        let name = make().name();
+        if self.factories.iter().any(|(n, _)| *n == name) || BUILT_IN_ALIASES.contains(&name) {
+            return Err(format!("a plugin named \"{name}\" is already registered"));
+        }
+        self.add(make);
+        Ok(())
+    }
+
+    /// The names characters may use, aliases last.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.factories
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(BUILT_IN_ALIASES.iter().copied())
+            .collect()
+    }
+
+    /// Fresh instances of the plugins an agent runs for its character's `plugins` list:
+    /// [`core`] first, then the named ones in order (each once), or an error naming the
+    /// unknown one.
+    pub fn resolve(&self, names: &Value) -> Result<Vec<Arc<dyn Plugin>>, String> {
+        let mut out: Vec<Arc<dyn Plugin>> = Vec::new();
+        let wanted = std::iter::once(core::NAME).chain(
+            names
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str),
+        );
+        for name in wanted {
+            if BUILT_IN_ALIASES.contains(&name) || out.iter().any(|o| o.name() == name) {
+                continue;
+            }
+            let Some((_, make)) = self.factories.iter().find(|(n, _)| *n == name) else {
+                return Err(format!(
+                    "Unknown plugin \"{name}\"; available: {}",
+                    self.names().join(", ")
+                ));
+            };
+            out.push(make());
+        }
+        Ok(out)
+    }
+}
+
+/// [`PluginRegistry::resolve`] over the compiled-in plugins.
+pub fn resolve_plugins(names: &Value) -> Result<Vec<Arc<dyn Plugin>>, String> {
+    PluginRegistry::builtin().resolve(names)
 }
 
 /// Matches `path` against a route `pattern` (`:name` segments, optional trailing `/*`);
@@ -209,99 +315,10 @@ pub fn match_route(pattern: &str, path: &str) -> Option<HashMap<String, String>>
     Some(params)
 }
 
-/// `time`: tells the model the current date and time.
-struct TimePlugin;
-
-impl Plugin for TimePlugin {
-    fn name(&self) -> &'static str {
-        "time"
-    }
-    fn description(&self) -> &'static str {
-        "Adds the current UTC date and time to the prompt."
-    }
-    fn context(&self, _agent: &Agent) -> Option<String> {
-        Some(format!(
-            "The current time is {}.",
-            Utc::now().format("%A %Y-%m-%d %H:%M UTC")
-        ))
-    }
-}
-
-/// `example`: a public panel and two API routes, showing the route rules.
-struct ExamplePlugin;
-
-impl Plugin for ExamplePlugin {
-    fn name(&self) -> &'static str {
-        "example"
-    }
-    fn description(&self) -> &'static str {
-        "An example panel (GET /panel), routes with a parameter and a wildcard, and a WAVE action."
-    }
-    fn actions(&self) -> Vec<crate::action::Action> {
-        vec![crate::action::Action {
-            name: "WAVE",
-            description: "Marks replies to messages that mention waving.",
-            validate: Arc::new(|ex: &crate::action::Exchange| {
-                ex.message.to_lowercase().contains("wave")
-            }),
-            handler: Arc::new(|ex: crate::action::Exchange| {
-                Box::pin(async move {
-                    tracing::info!(agent.id = %ex.agent_id, "example plugin: wave");
-                })
-            }),
-        }]
-    }
-    fn routes(&self) -> Vec<PluginRoute> {
-        let panel: RouteHandler = Arc::new(|req: PluginRequest| {
-            Box::pin(async move {
-                PluginResponse::html(
-                    200,
-                    format!(
-                        "<!doctype html><title>Example</title><p>Agent {}</p>",
-                        req.agent_id
-                    ),
-                )
-            })
-        });
-        let item: RouteHandler = Arc::new(|req: PluginRequest| {
-            Box::pin(async move {
-                PluginResponse::json(200, &json!({"params": req.params, "query": req.query}))
-            })
-        });
-        let files: RouteHandler = Arc::new(|req: PluginRequest| {
-            Box::pin(async move {
-                PluginResponse::json(200, &json!({"path": req.path, "body": req.body}))
-            })
-        });
-        vec![
-            PluginRoute {
-                method: Method::Get,
-                path: "/panel",
-                public: true,
-                name: Some("Example"),
-                handler: panel,
-            },
-            PluginRoute {
-                method: Method::Get,
-                path: "/items/:id",
-                public: false,
-                name: None,
-                handler: item,
-            },
-            PluginRoute {
-                method: Method::Post,
-                path: "/files/*",
-                public: false,
-                name: None,
-                handler: files,
-            },
-        ]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn route_patterns_match_params_and_wildcards() {
@@ -315,14 +332,20 @@ mod tests {
     }
 
     #[test]
-    fn plugins_resolve_by_name_and_unknown_names_are_errors() {
-        let names = json!(["@elizaos/plugin-sql", "time", "example", "time"]);
+    fn plugins_resolve_by_name_core_first_and_unknown_names_are_errors() {
+        let names = json!(["@elizaos/plugin-sql", "time", "example", "time", "core"]);
         let got: Vec<&str> = resolve_plugins(&names)
             .unwrap()
             .iter()
             .map(|p| p.name())
             .collect();
-        assert_eq!(got, ["time", "example"]);
+        assert_eq!(got, ["core", "time", "example"]);
+        let only_core: Vec<&str> = resolve_plugins(&json!(null))
+            .unwrap()
+            .iter()
+            .map(|p| p.name())
+            .collect();
+        assert_eq!(only_core, ["core"]);
         let err = resolve_plugins(&json!(["@acme/nope"])).err().unwrap();
         assert!(
             err.contains("\"@acme/nope\"") && err.contains("example"),

@@ -101,6 +101,13 @@ pub trait ModelProvider: Send + Sync + 'static {
     /// The provider's name as written in character settings (`modelProvider`).
     fn name(&self) -> &'static str;
 
+    /// Whether the model follows the prompt's instructions, so it can choose the actions
+    /// to run (`crate::choice`). A scripted provider answers false and gets the
+    /// runtime's deterministic choice instead.
+    fn selects_actions(&self) -> bool {
+        true
+    }
+
     /// The whole reply at once.
     fn generate<'a>(
         &'a self,
@@ -165,6 +172,11 @@ impl ElizaProvider {
 impl ModelProvider for ElizaProvider {
     fn name(&self) -> &'static str {
         Self::NAME
+    }
+
+    /// ELIZA only reflects the user's words; it cannot read a list of actions.
+    fn selects_actions(&self) -> bool {
+        false
     }
 
     fn generate<'a>(

@@ -44,7 +44,7 @@ async fn lookup(
             let Ok(id) = Uuid::parse_str(raw) else {
                 return if api {
                     Err(ApiError::new(
-                        ErrorCode::InvalidId,
+                        ErrorCode::InvalidAgentId,
                         "Invalid agent ID format",
                     ))
                 } else {

@@ -4,10 +4,12 @@
 #![cfg(test)]
 
 mod actions;
+mod choice;
 mod manager;
 mod messages;
 mod openai;
 mod openai_tls;
+mod plugins;
 
 use std::sync::Arc;
 use std::time::Duration;

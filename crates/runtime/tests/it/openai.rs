@@ -30,12 +30,14 @@ pub(crate) struct Seen {
     pub(crate) body: Value,
 }
 
-struct Fake {
-    url: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
+/// A running fake: its base URL and the requests it saw.
+pub(crate) struct Fake {
+    pub(crate) url: String,
+    pub(crate) seen: Arc<Mutex<Vec<Seen>>>,
 }
 
-async fn fake(answers: Vec<Answer>) -> Fake {
+/// Starts a fake answering `answers` in order.
+pub(crate) async fn fake(answers: Vec<Answer>) -> Fake {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     let answers = Arc::new(Mutex::new(VecDeque::from(answers)));

@@ -83,7 +83,11 @@ pub async fn create_agent(
     let agent =
         character_to_agent(&character, Utc::now()).map_err(|e| create_error(e.to_string()))?;
     agentd_runtime::provider_for(&agent.settings).map_err(create_error)?;
-    agentd_runtime::plugin::resolve_plugins(&agent.plugins).map_err(create_error)?;
+    state
+        .agent_manager()
+        .plugin_registry()
+        .resolve(&agent.plugins)
+        .map_err(create_error)?;
     let stored = match state.db().create_agent(&agent).await {
         Ok(a) => a,
         Err(StorageError::Conflict(_)) => state.db().get_agent(agent.id).await?,
@@ -145,7 +149,10 @@ pub async fn update_agent(
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
     agentd_runtime::provider_for(&updated.settings)
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e))?;
-    agentd_runtime::plugin::resolve_plugins(&updated.plugins)
+    state
+        .agent_manager()
+        .plugin_registry()
+        .resolve(&updated.plugins)
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e))?;
     updated.enabled = current.enabled;
     updated.server_id = current.server_id;
@@ -165,7 +172,13 @@ pub async fn update_agent(
 }
 
 fn restart_error(e: agentd_runtime::ManagerError) -> ApiError {
-    ApiError::opaque(ErrorCode::UpdateError, e)
+    match e {
+        // The update is stored, but a plugin refused to start with it: say which and why.
+        agentd_runtime::ManagerError::PluginInit { .. } => {
+            ApiError::new(ErrorCode::UpdateError, e.to_string())
+        }
+        other => ApiError::opaque(ErrorCode::UpdateError, other),
+    }
 }
 
 /// The stored character with real secret values, as the starting point of a PATCH.

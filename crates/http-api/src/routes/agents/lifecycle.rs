@@ -25,6 +25,9 @@ pub async fn start_agent(
         ManagerError::Invalid(message) => {
             ApiError::new(ErrorCode::BadRequest, message.clone()).with_details(message)
         }
+        ManagerError::PluginInit { .. } => {
+            ApiError::new(ErrorCode::StartError, e.to_string()).with_details(e.to_string())
+        }
         other => ApiError::opaque(ErrorCode::StartError, other),
     })?;
     Ok(ok(

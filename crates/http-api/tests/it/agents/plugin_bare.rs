@@ -107,7 +107,7 @@ async fn agent_id_selects_only_on_plugin_paths() {
     assert_error(
         &app.get("/api/example/panel?agentId=nope").await,
         400,
-        "INVALID_ID",
+        "INVALID_AGENT_ID",
     );
     let stopped = app.create("Cy").await;
     assert_error(

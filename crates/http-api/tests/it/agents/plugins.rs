@@ -110,3 +110,47 @@ async fn unknown_plugins_are_refused_by_name() {
     assert_error(&r, 400, "BAD_REQUEST");
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_failing_plugin_init_is_a_clear_start_error() {
+    let app = spawn().await;
+    let character = |name: &str, greeting: serde_json::Value| {
+        json!({"characterJson": {"name": name, "bio": "b", "plugins": ["example"],
+            "settings": {"EXAMPLE_GREETING": greeting}}})
+    };
+    let ok = app
+        .post("/api/agents", character("Ada", json!("<b>Hi</b>")))
+        .await;
+    let ok = ok.body["data"]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(&format!("/api/agents/{ok}/start"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+
+    let bad = app.post("/api/agents", character("Bob", json!(42))).await;
+    assert_eq!(bad.status, 201, "{}", bad.raw);
+    let bad = bad.body["data"]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(&format!("/api/agents/{bad}/start"), json!({}))
+        .await;
+    assert_error(&r, 500, "START_ERROR");
+    let message = r.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"example\"") && message.contains("EXAMPLE_GREETING"),
+        "{message}"
+    );
+    let r = app.get(&format!("/api/agents/{bad}")).await;
+    assert_eq!(r.body["data"]["status"], "inactive", "{}", r.raw);
+
+    // The other agent still runs; its init read the greeting, escaped in the panel.
+    let r = app
+        .get(&format!("/api/agents/{ok}/plugins/example/panel"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert!(
+        r.raw.contains("&lt;b&gt;Hi&lt;/b&gt; from agent"),
+        "{}",
+        r.raw
+    );
+    app.stop().await;
+}
