@@ -94,6 +94,14 @@ pub(crate) async fn publish(
                 match send(&shared, &client, subject, payload).await {
                     Ok(()) => {
                         shared.stats.published.fetch_add(1, Ordering::Relaxed);
+                        // Drops are announced as soon as events flow again (a burst beyond
+                        // the outbox, or an Announce that found the outbox full). While
+                        // disconnected a publish only fills the client's buffer: wait.
+                        if shared.unannounced.load(Ordering::Relaxed) > 0
+                            && client.connection_state() == State::Connected
+                        {
+                            announce(&shared, &client).await;
+                        }
                     }
                     Err(why) => {
                         shedding = client.connection_state() != State::Connected;

@@ -172,6 +172,34 @@ async fn filtered_subscribers_get_only_their_channel_or_kind_from_other_instance
 }
 
 #[tokio::test]
+async fn a_burst_beyond_the_outbox_is_dropped_counted_and_announced() {
+    let prefix = unique_prefix();
+    let Some(url) = nats_url() else { return };
+    let mut config = NatsConfig::new(url).with_prefix(&prefix);
+    config.outbox = 4;
+    let a = NatsBus::connect(config).await.unwrap();
+    let b = bus(&prefix).await.unwrap();
+    let mut on_b = b.subscribe();
+    // Published without yielding: the publishing task cannot drain the outbox meanwhile.
+    for _ in 0..100 {
+        a.publish(cleared(Uuid::new_v4()));
+    }
+    let dropped = a.stats().dropped.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(dropped, 96, "only the outbox's worth is queued");
+    // B gets the 4 queued events and, once events flow, how many it missed.
+    let (mut events, mut lagged) = (0, None);
+    while events < 4 || lagged.is_none() {
+        match next(&mut on_b).await {
+            Received::Event(_) => events += 1,
+            Received::Lagged(n) => lagged = Some(n),
+            Received::Closed => panic!("bus closed"),
+        }
+    }
+    assert_eq!(lagged, Some(dropped), "B is told how many it missed");
+    assert_eq!(drain_until_marker(&a, &mut on_b).await, vec![]);
+}
+
+#[tokio::test]
 async fn deployments_with_different_prefixes_do_not_hear_each_other() {
     let Some(a) = bus(&unique_prefix()).await else {
         return;
