@@ -1,6 +1,6 @@
 //! The message bus: typed events published after a storage commit, delivered to every
 //! subscriber in this process ([`LocalBus`]) or on every instance of a deployment
-//! ([`NatsBus`], feature `nats`).
+//! (`NatsBus`, feature `nats`).
 //!
 //! The bus is a signal, storage is the truth (design section 4): events are small, may be
 //! dropped for a subscriber that falls behind, and every message event carries the
