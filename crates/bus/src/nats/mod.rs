@@ -174,7 +174,7 @@ pub(crate) enum Outgoing {
     Event { subject: String, payload: Vec<u8> },
     /// Announce dropped events now (sent on reconnect).
     Announce,
-    /// Everything before this was handed to the server; answer when flushed.
+    /// Answer once the server has processed everything queued before this.
     Flush(oneshot::Sender<()>),
 }
 
