@@ -35,9 +35,12 @@ const ELIZA_NAMES: &[(&str, &str)] = &[
     ("ELIZA_UI_ENABLE", "ui_enable"),
 ];
 
+pub use bus::BusSettings;
 pub use ui::DEFAULT_UI_DIR;
 use ui::ui_settings;
 
+#[path = "settings_bus.rs"]
+mod bus;
 #[path = "settings_ui.rs"]
 mod ui;
 
@@ -105,6 +108,9 @@ pub struct Settings {
     pub default_agent: bool,
     /// Character files to load and start at boot (`agentd --character FILE`, repeatable).
     pub characters: Vec<PathBuf>,
+    /// The bus: in-process (default) or NATS for several instances (`AGENTD_BUS`,
+    /// `AGENTD_NATS_URL`, `AGENTD_NATS_PREFIX`).
+    pub bus: BusSettings,
 }
 
 impl Settings {
@@ -271,6 +277,9 @@ struct Raw {
     ui_dir: Option<String>,
     ui_enable: Option<String>,
     enable_env_routes: Option<String>,
+    bus: Option<String>,
+    nats_url: Option<String>,
+    nats_prefix: Option<String>,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -420,6 +429,13 @@ impl Raw {
         };
         let env_dir = ui::env_dir(enable_env, auth_token.is_some(), host)
             .map_err(|e| o.error("enable_env_routes", e))?;
+        let bus = bus::bus_settings(
+            self.bus.as_deref(),
+            self.nats_url.as_deref(),
+            self.nats_prefix.as_deref(),
+            o,
+        )
+        .map_err(SettingsError)?;
         let api = ApiSettings {
             env_dir,
             ui,
@@ -446,6 +462,7 @@ impl Raw {
             api,
             default_agent,
             characters: Vec::new(),
+            bus,
         })
     }
 }

@@ -9,13 +9,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use agentd_bus::{Bus, LocalBus};
+use agentd_bus::{Bus, LocalBus, NatsBus, NatsConfig};
 use agentd_http_api::AppState;
 use agentd_runtime::{AgentManager, AgentRegistry};
 use agentd_socketio::SocketIoServer;
 use agentd_storage::{Db, StorageError};
 
-use crate::settings::Settings;
+use crate::settings::{BusSettings, Settings};
 
 /// Why the server did not start.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +52,49 @@ pub enum StartupError {
     /// The HTTP server could not be started on the bound listener.
     #[error("cannot start the HTTP server: {0}")]
     Serve(io::Error),
+    /// `bus = "nats"` but NATS could not be reached (design 6): running alone would split
+    /// the deployment silently, so start-up stops.
+    #[error("bus: {0} (check AGENTD_NATS_URL / `nats_url`, or set AGENTD_BUS=local)")]
+    Bus(agentd_bus::BusError),
+}
+
+/// The bus a server runs on, with the NATS handle kept for the flush at shutdown.
+#[derive(Clone)]
+pub struct ServerBus {
+    bus: Arc<dyn Bus>,
+    nats: Option<NatsBus>,
+}
+
+impl ServerBus {
+    /// The in-process bus (one instance).
+    pub fn local() -> Self {
+        ServerBus {
+            bus: Arc::new(LocalBus::default()),
+            nats: None,
+        }
+    }
+
+    /// The bus handle the application uses.
+    pub fn bus(&self) -> &Arc<dyn Bus> {
+        &self.bus
+    }
+}
+
+/// Builds the configured bus; for NATS, connects and subscribes now, so an unreachable
+/// server stops start-up with a message naming the setting.
+pub async fn connect_bus(settings: &Settings) -> Result<ServerBus, StartupError> {
+    match &settings.bus {
+        BusSettings::Local => Ok(ServerBus::local()),
+        BusSettings::Nats { url, prefix } => {
+            let mut config = NatsConfig::new(url.expose()).with_prefix(prefix.clone());
+            config.name = format!("agentd {}", settings.address());
+            let nats = NatsBus::connect(config).await.map_err(StartupError::Bus)?;
+            Ok(ServerBus {
+                bus: Arc::new(nats.clone()),
+                nats: Some(nats),
+            })
+        }
+    }
 }
 
 /// Without a key, only loopback binds are allowed unless the operator opts out explicitly.
@@ -94,6 +137,8 @@ pub struct Application {
     io: SocketIoServer,
     /// Removes expired sessions every `SESSION_CLEANUP_INTERVAL_MINUTES`.
     sweeper: tokio::task::JoinHandle<()>,
+    /// Flushed at shutdown so the last events reach the other instances.
+    bus: ServerBus,
 }
 
 /// Stops a running [`Application`] gracefully: real-time sockets are closed first (an open
@@ -119,24 +164,25 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         check_bind_security(&settings)?;
         let listener = bind(settings.address())?;
+        let bus = connect_bus(&settings).await?;
         let db = prepare_database(&settings).await?;
         let boot = crate::agents::Boot::from_settings(&settings);
-        let app = Self::with_parts(settings, listener, db, AgentRegistry::new())?;
+        let app = Self::with_parts(settings, listener, db, AgentRegistry::new(), bus)?;
         boot.run(&app.db, &app.agents).await?;
         Ok(app)
     }
 
-    /// Builds from an already bound listener and prepared database (for callers that own
-    /// them, such as the binary's agent start-up later on).
+    /// Builds from an already bound listener, prepared database and connected bus (for
+    /// callers that own them; [`connect_bus`] builds the configured bus).
     pub fn with_parts(
         settings: Settings,
         listener: TcpListener,
         db: Db,
         agents: AgentRegistry,
+        bus: ServerBus,
     ) -> Result<Self, StartupError> {
         let address = listener.local_addr().map_err(StartupError::Serve)?;
-        let bus: Arc<dyn Bus> = Arc::new(LocalBus::default());
-        let state = AppState::new(settings.api.clone(), db.clone(), agents, bus);
+        let state = AppState::new(settings.api.clone(), db.clone(), agents, bus.bus.clone());
         let agents = state.agent_manager().clone();
         let io = state.realtime().io().clone();
         let server = agentd_http_api::serve(listener, state, settings.shutdown_timeout)
@@ -153,6 +199,7 @@ impl Application {
             agents,
             io,
             sweeper,
+            bus,
         })
     }
 
@@ -186,6 +233,11 @@ impl Application {
         self.sweeper.abort();
         // Agents stop without changing `enabled`, so the same ones start at the next boot.
         self.agents.shutdown().await;
+        if let Some(nats) = &self.bus.nats
+            && !nats.flush(std::time::Duration::from_secs(2)).await
+        {
+            tracing::warn!("the last bus events may not have reached the other instances");
+        }
         self.db.close();
         tracing::info!("server stopped");
         result

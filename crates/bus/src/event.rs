@@ -1,6 +1,7 @@
 //! The events that cross the bus (spec 6.1 plus agentd's channel lifecycle).
 
 use agentd_core::model::DeliveryState;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The kind of an event, for subscribers that filter by kind.
@@ -29,7 +30,11 @@ pub enum EventKind {
 }
 
 /// One bus event. Message events carry the channel `seq` so gaps can be detected.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The serde form is the wire form between instances (`crate::wire`): tagged by `type` in
+/// snake_case, fields by their Rust names. Renaming a variant or field changes the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum BusEvent {
     /// A message was stored in a channel.
     NewMessage {
@@ -117,6 +122,7 @@ pub enum BusEvent {
         /// The agent it was delivered to.
         agent_id: Uuid,
         /// The new state.
+        #[serde(with = "crate::wire::delivery_state")]
         state: DeliveryState,
     },
 }

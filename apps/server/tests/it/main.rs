@@ -11,6 +11,7 @@ mod api_client;
 mod binary;
 mod conversation;
 mod crash;
+mod scale_out;
 mod sessions;
 mod startup;
 mod ui_e2e;
