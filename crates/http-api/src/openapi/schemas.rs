@@ -322,6 +322,14 @@ pub struct Message {
     seq: i64,
 }
 
+/// A multipart upload: one file in the field `file` (other fields are read and ignored).
+#[derive(ToSchema)]
+pub struct FileUpload {
+    /// The file; its type is sniffed from its content, never taken from the client.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// A file stored by an upload route.
 #[derive(ToSchema)]
 #[schema(rename_all = "camelCase")]

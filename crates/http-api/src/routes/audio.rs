@@ -145,7 +145,7 @@ async fn transcribe(state: &AppState, agent: &str, body: Multipart) -> Result<St
 
 /// `POST /:agentId/audio-messages`: `data:{transcription, message}`.
 #[utoipa::path(
-    post, path = "/api/audio/{agentId}/audio-messages", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "One audio file field", content_type = "multipart/form-data"),
+    post, path = "/api/audio/{agentId}/audio-messages", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One audio file field", content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "`{transcription,message}`", body = doc::Success<doc::Json>),
         (status = 400, description = "Invalid id or request", body = doc::StdError),
@@ -168,7 +168,7 @@ pub async fn audio_message(
 
 /// `POST /:agentId/transcriptions`: `data:{text}`.
 #[utoipa::path(
-    post, path = "/api/audio/{agentId}/transcriptions", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "One audio file field", content_type = "multipart/form-data"),
+    post, path = "/api/audio/{agentId}/transcriptions", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One audio file field", content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "`{text}`", body = doc::Success<doc::Json>),
         (status = 400, description = "Invalid id or request", body = doc::StdError),

@@ -171,7 +171,7 @@ async fn upload(
 /// `POST /api/media/agents/:agentId/upload-media` (family A); `type` is the elizaOS kind
 /// (image, video, audio, document). The agent need not exist, as in elizaOS.
 #[utoipa::path(
-    post, path = "/api/media/agents/{agentId}/upload-media", tag = "media", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
+    post, path = "/api/media/agents/{agentId}/upload-media", tag = "media", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The stored file (`type` is the elizaOS kind)", body = doc::Success<doc::Upload>),
         (status = 400, description = "Invalid id or request", body = doc::StdError),
@@ -207,7 +207,7 @@ pub async fn upload_agent_media(
 /// `/api/media/channels` (family B); `type` is the MIME type. The URL is served from where
 /// the file is written (unlike elizaOS 1.7.2, spec 12 item 2).
 #[utoipa::path(
-    post, path = "/api/messaging/channels/{channelId}/upload-media", tag = "media", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::Json, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
+    post, path = "/api/messaging/channels/{channelId}/upload-media", tag = "media", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The stored file (`type` is the MIME type)", body = doc::Success<doc::Upload>),
         (status = 400, description = "Invalid id or body", body = doc::MsgError),
