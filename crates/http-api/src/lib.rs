@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod middleware;
+pub mod openapi;
 pub mod realtime;
 pub mod routes;
 pub mod settings;
@@ -60,6 +61,12 @@ pub fn create_app(
         .service(
             // Two scopes: the rate limit answers unmatched paths too (the outer default).
             web::scope("/api")
+                // Public (no API key, no content-type check): see `openapi`'s module docs.
+                .service(
+                    web::resource("/openapi.json")
+                        .route(web::get().to(openapi::get_openapi))
+                        .default_service(web::to(fallback::api_not_found)),
+                )
                 .service(
                     web::scope("")
                         .configure(routes::configure_api)

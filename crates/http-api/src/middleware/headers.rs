@@ -14,8 +14,11 @@ use crate::settings::Environment;
 pub const DEV_CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline' https: http:; script-src * 'unsafe-inline' 'unsafe-eval'; img-src 'self' data: blob: https: http:; font-src 'self' https: http: data:; connect-src 'self' ws: wss: https: http:; media-src 'self' blob: data:; object-src 'none'; frame-src 'self' data:; base-uri 'self'; form-action 'self'";
 
 /// The production CSP: scripts only from our origin and no inline script. The web UI needs
-/// `'unsafe-eval'` (its logger, pino's fast-redact, compiles with `new Function`; without it
-/// the UI does not start), and it asks GitHub for the latest release and the plugin registry.
+/// `'unsafe-eval'`: `@elizaos/core`'s logger, created when the entry chunk loads, gives pino
+/// a `redact` list, and pino's fast-redact compiles each path with `Function(...)`; without
+/// it the module throws and the UI renders nothing (docs/API-CLIENT.md, "Why the production
+/// CSP keeps 'unsafe-eval'"). The UI also asks GitHub for the latest release and the plugin
+/// registry.
 pub const PROD_CSP: &str = "default-src 'self'; base-uri 'self'; script-src 'self' 'unsafe-eval'; script-src-attr 'none'; style-src 'self' 'unsafe-inline' https:; img-src 'self' data: blob:; font-src 'self' https: data:; connect-src 'self' ws: wss: https://api.github.com https://raw.githubusercontent.com; media-src 'self' blob: data:; object-src 'none'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; upgrade-insecure-requests";
 
 /// HSTS as helmet sends it; production only, since development runs on plain HTTP.

@@ -23,6 +23,7 @@ use super::fallback;
 use super::media::upload_resource;
 use super::model::{provider_error, provider_of, with_deadline};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Longest text accepted for speech, in characters.
@@ -143,6 +144,15 @@ async fn transcribe(state: &AppState, agent: &str, body: Multipart) -> Result<St
 }
 
 /// `POST /:agentId/audio-messages`: `data:{transcription, message}`.
+#[utoipa::path(
+    post, path = "/api/audio/{agentId}/audio-messages", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One audio file field", content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "`{transcription,message}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 413, description = "Too large", body = doc::StdError),
+    )
+)]
 pub async fn audio_message(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -157,6 +167,15 @@ pub async fn audio_message(
 }
 
 /// `POST /:agentId/transcriptions`: `data:{text}`.
+#[utoipa::path(
+    post, path = "/api/audio/{agentId}/transcriptions", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One audio file field", content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "`{text}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 413, description = "Too large", body = doc::StdError),
+    )
+)]
 pub async fn transcription(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -204,6 +223,14 @@ fn audio_response(audio: Vec<u8>) -> Result<HttpResponse, ApiError> {
 }
 
 /// `POST /:agentId/audio-messages/synthesize` and `/speech/generate`: `{text}` → audio.
+#[utoipa::path(
+    post, path = "/api/audio/{agentId}/audio-messages/synthesize", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "`{text}` (at most 4096 characters)"),
+    responses(
+        (status = 200, description = "The audio (its type from the provider)"),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn synthesize(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -219,6 +246,14 @@ pub async fn synthesize(
 
 /// `POST /:agentId/speech/conversation`: `{text}` → the agent's spoken reply. The reply is
 /// generated from this one line (no memories are stored, unlike elizaOS).
+#[utoipa::path(
+    post, path = "/api/audio/{agentId}/speech/conversation", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "`{text}`"),
+    responses(
+        (status = 200, description = "The agent's spoken reply (audio)"),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn conversation(
     state: web::Data<AppState>,
     path: web::Path<String>,

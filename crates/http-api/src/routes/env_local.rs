@@ -15,6 +15,7 @@ use agentd_core::ErrorCode;
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 fn forbidden() -> ApiError {
@@ -25,6 +26,13 @@ fn forbidden() -> ApiError {
 }
 
 /// `GET`: `data` is the variables of the `.env`, `{}` when there is none.
+#[utoipa::path(
+    get, path = "/api/system/env/local", tag = "system",
+    responses(
+        (status = 200, description = "The variables of the working directory .env (`{}` when none)", body = doc::Success<doc::Json>),
+        (status = 403, description = "Off unless AGENTD_ENABLE_ENV_ROUTES=true (FORBIDDEN)", body = doc::StdError),
+    )
+)]
 pub async fn get_env_local(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let Some(dir) = state.settings().env_dir.clone() else {
         return Err(forbidden());
@@ -38,6 +46,14 @@ pub async fn get_env_local(state: web::Data<AppState>) -> Result<HttpResponse, A
 }
 
 /// `POST {content:{KEY:"value"}}`: replaces the `.env` with these variables.
+#[utoipa::path(
+    post, path = "/api/system/env/local", tag = "system", request_body(content = doc::Json, description = "`{content:{KEY:\"value\"}}`: replaces the .env"),
+    responses(
+        (status = 200, description = "Written", body = doc::Success<doc::Json>),
+        (status = 400, description = "Missing or invalid content", body = doc::StdError),
+        (status = 403, description = "Off unless AGENTD_ENABLE_ENV_ROUTES=true (FORBIDDEN)", body = doc::StdError),
+    )
+)]
 pub async fn post_env_local(
     state: web::Data<AppState>,
     body: web::Bytes,

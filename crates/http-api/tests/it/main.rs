@@ -14,6 +14,7 @@ mod helpers;
 mod limits;
 mod media;
 mod messaging;
+mod openapi;
 mod rate_limit;
 mod realtime;
 mod routes;

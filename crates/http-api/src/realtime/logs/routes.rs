@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, Resource, web};
 use serde_json::json;
 
 use super::{LEVEL_NAMES, level_number};
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Default and largest page of `/logs`.
@@ -27,6 +28,12 @@ pub fn logs_resource() -> Resource {
 /// `GET|POST /api/server/logs`: query `since` (ms), `level` (exact name or `all`),
 /// `agentName`, `agentId`, `limit`. A bad value falls back to its default (as 1.7.2 does
 /// for `parseInt` failures), never to an error. The POST body is ignored.
+#[utoipa::path(
+    method(get, post), path = "/api/server/logs", tag = "system", params(("since" = Option<String>, Query, description = "Only entries after this time (ms)"), ("level" = Option<String>, Query, description = "A level name or `all`"), ("agentName" = Option<String>, Query, description = "Only this agent"), ("agentId" = Option<String>, Query, description = "Only this agent"), ("limit" = Option<String>, Query, description = "At most this many")),
+    responses(
+        (status = 200, description = "`{logs:[{time,level,msg,agentName?,agentId?}],count,total,requestedLevel,levels}`; bad values fall back to defaults; a POST body is ignored", body = doc::Json),
+    )
+)]
 pub async fn get_logs(
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,
@@ -67,6 +74,12 @@ pub async fn get_logs(
 }
 
 /// `DELETE /api/server/logs`: empties the buffer.
+#[utoipa::path(
+    delete, path = "/api/server/logs", tag = "system",
+    responses(
+        (status = 200, description = "`{status:\"success\",message}`: the log buffer is empty", body = doc::Json),
+    )
+)]
 pub async fn delete_logs(state: web::Data<AppState>) -> HttpResponse {
     state.realtime().logs().clear();
     HttpResponse::Ok().json(json!({"status": "success", "message": "Logs cleared successfully"}))

@@ -11,9 +11,16 @@ use serde_json::{Value, json};
 
 use super::{ok, path_id, render_agent, status};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// `GET /api/agents`: every agent, running ones first, then by name.
+#[utoipa::path(
+    get, path = "/api/agents", tag = "agents",
+    responses(
+        (status = 200, description = "Every agent, running first", body = doc::Success<doc::AgentList>),
+    )
+)]
 pub async fn list_agents(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let manager = state.agent_manager();
     let mut agents: Vec<(bool, Value)> = state
@@ -43,6 +50,14 @@ pub async fn list_agents(state: web::Data<AppState>) -> Result<HttpResponse, Api
 }
 
 /// `GET /api/agents/:agentId`: the stored row and its status (running or not).
+#[utoipa::path(
+    get, path = "/api/agents/{agentId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
+    responses(
+        (status = 200, description = "The agent, secrets masked", body = doc::Success<doc::Agent>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "No such agent", body = doc::StdError),
+    )
+)]
 pub async fn get_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -67,6 +82,13 @@ fn create_error(message: String) -> ApiError {
 /// `POST /api/agents`: validates the character strictly and stores it (not started).
 /// An agent with the same id is returned as it is (still 201), as in elizaOS. Nothing
 /// from the process environment is copied into the agent (spec 12, security 2).
+#[utoipa::path(
+    post, path = "/api/agents", tag = "agents", request_body(content = doc::Json, description = "`{characterJson}`, `{agent}` (a character) or `{characterPath}` (a file under <data>/characters)"),
+    responses(
+        (status = 201, description = "`{id, character}` (an existing id is returned as is)", body = doc::Success<doc::Json>),
+        (status = 400, description = "No or invalid character (CREATE_ERROR)", body = doc::StdError),
+    )
+)]
 pub async fn create_agent(
     state: web::Data<AppState>,
     body: web::Json<Value>,
@@ -112,6 +134,14 @@ const READ_ONLY: &[&str] = &[
 /// `PATCH /api/agents/:agentId`: applies a partial character (`settings` deep-merged,
 /// `null` deleting keys, masked secrets kept), validates the result as a character, and
 /// restarts a running agent so it uses the new character.
+#[utoipa::path(
+    patch, path = "/api/agents/{agentId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "A partial character; `settings` deep-merged, `null` deletes a key"),
+    responses(
+        (status = 200, description = "The updated agent (restarted when running)", body = doc::Success<doc::Agent>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "No such agent", body = doc::StdError),
+    )
+)]
 pub async fn update_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -190,6 +220,14 @@ fn character_with_secrets(a: &agentd_core::model::Agent) -> Value {
 
 /// `DELETE /api/agents/:agentId`: stops the agent, then deletes it and everything it
 /// owns in one transaction. 204.
+#[utoipa::path(
+    delete, path = "/api/agents/{agentId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
+    responses(
+        (status = 204, description = "Stopped and deleted with everything it owns"),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "No such agent", body = doc::StdError),
+    )
+)]
 pub async fn delete_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,

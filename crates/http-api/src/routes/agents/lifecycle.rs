@@ -9,10 +9,19 @@ use serde_json::json;
 
 use super::{ok, path_id};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// `POST /api/agents/:agentId/start`: 200 `{id, name, status:"active"}`, also when it
 /// already runs; 404 if the agent is not stored.
+#[utoipa::path(
+    post, path = "/api/agents/{agentId}/start", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
+    responses(
+        (status = 200, description = "`{id,name,status:\"active\"}`, also when it already runs", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "No such agent", body = doc::StdError),
+    )
+)]
 pub async fn start_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -38,6 +47,14 @@ pub async fn start_agent(
 
 /// `POST /api/agents/:agentId/stop`: 200 `{message:"Agent stopped"}`; 404 if it was not
 /// running.
+#[utoipa::path(
+    post, path = "/api/agents/{agentId}/stop", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
+    responses(
+        (status = 200, description = "`{message:\"Agent stopped\"}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Not running", body = doc::StdError),
+    )
+)]
 pub async fn stop_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{ok, path_id, running_agent};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Logs returned when the client does not give `count` (elizaOS's default).
@@ -21,6 +22,14 @@ fn bad_query(message: &str) -> ApiError {
 /// `GET /api/agents/:agentId/logs`: `roomId`, `type`, `count` (default 10, at most 500),
 /// `offset`, `excludeTypes` (repeatable; also drops logs whose `body.modelType` contains
 /// the value, case-insensitive). Newest first.
+#[utoipa::path(
+    get, path = "/api/agents/{agentId}/logs", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("roomId" = Option<String>, Query, description = "Only this room"), ("type" = Option<String>, Query, description = "Only this log type"), ("count" = Option<String>, Query, description = "Page size (default 10, at most 500)"), ("offset" = Option<String>, Query, description = "Skip this many"), ("excludeTypes" = Option<String>, Query, description = "Drop these types (repeatable, comma-separated)")),
+    responses(
+        (status = 200, description = "`[{id,createdAt,entityId,body,type,roomId}]`, newest first", body = doc::Success<Vec<doc::Json>>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn list_logs(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -80,6 +89,14 @@ pub async fn list_logs(
 }
 
 /// `DELETE /api/agents/:agentId/logs/:logId`: 204; 404 if the agent has no such log.
+#[utoipa::path(
+    delete, path = "/api/agents/{agentId}/logs/{logId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("logId" = uuid::Uuid, Path, description = "Log id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running or no such log", body = doc::StdError),
+    )
+)]
 pub async fn delete_log(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

@@ -14,10 +14,19 @@ use serde_json::{Value, json};
 
 use super::{ok, path_id};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::routes::fallback;
 use crate::state::AppState;
 
 /// `GET /api/agents/:agentId/panels`: the agent's public, named GET plugin routes.
+#[utoipa::path(
+    get, path = "/api/agents/{agentId}/panels", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
+    responses(
+        (status = 200, description = "`[{name,path}]`: the public GET routes of its plugins", body = doc::Success<Vec<doc::Json>>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn list_panels(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -45,6 +54,14 @@ pub async fn list_panels(
 
 /// Any method on `/api/agents/:agentId/plugins/*`: the first route of the agent's plugins
 /// whose method and pattern match; otherwise the family-H 404.
+#[utoipa::path(
+    method(get, post, put, patch, delete), path = "/api/agents/{agentId}/plugins/{route}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("route" = String, Path, description = "`<plugin><route path>` of a compiled-in plugin")),
+    responses(
+        (status = 200, description = "Whatever the plugin route answers (status, type and body are the plugin's)"),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running (AGENT_NOT_FOUND) or no such plugin route (family H)", body = doc::StdError),
+    )
+)]
 pub async fn dispatch(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::{ok, path_id, running_agent};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Runs listed when the client does not give `limit` (elizaOS's default and cap).
@@ -22,7 +23,8 @@ const DEFAULT_RUNS: usize = 20;
 const MAX_RUNS: usize = 100;
 
 /// Query of `GET /runs` and `GET /runs/:runId`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct RunsQuery {
     room_id: Option<String>,
@@ -131,6 +133,14 @@ fn room_filter(q: &RunsQuery) -> Result<Option<Uuid>, ApiError> {
 }
 
 /// `GET /api/agents/:agentId/runs`: `{runs, total, hasMore}`, newest first.
+#[utoipa::path(
+    get, path = "/api/agents/{agentId}/runs", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), RunsQuery),
+    responses(
+        (status = 200, description = "`{runs,total,hasMore}`, newest first", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn list_runs(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -160,6 +170,14 @@ pub async fn list_runs(
 }
 
 /// `GET /api/agents/:agentId/runs/:runId`: `{summary, events}`, events in time order.
+#[utoipa::path(
+    get, path = "/api/agents/{agentId}/runs/{runId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("runId" = uuid::Uuid, Path, description = "Run id"), RunsQuery),
+    responses(
+        (status = 200, description = "`{summary,events}`, events in time order", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running or no such run", body = doc::StdError),
+    )
+)]
 pub async fn get_run(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::{ok, optional_id, path_id, running_agent};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Worlds listed when the client does not say how many.
@@ -25,13 +26,21 @@ pub(crate) fn render_world(w: &World) -> Value {
 }
 
 /// Query of `GET /api/agents/worlds`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// At most this many worlds (default 100, at most 500).
     limit: Option<i64>,
 }
 
 /// `GET /api/agents/worlds`: the worlds of every agent, oldest first, bounded.
+#[utoipa::path(
+    get, path = "/api/agents/worlds", tag = "agents", params(ListQuery),
+    responses(
+        (status = 200, description = "Every agent's worlds, oldest first", body = doc::Success<doc::WorldList>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+    )
+)]
 pub async fn list_worlds(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
@@ -45,7 +54,7 @@ pub async fn list_worlds(
 }
 
 /// Body of `POST /:agentId/worlds`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewWorld {
     /// Required.
@@ -57,6 +66,14 @@ pub struct NewWorld {
 }
 
 /// `POST /api/agents/:agentId/worlds`: 201 `{world}`.
+#[utoipa::path(
+    post, path = "/api/agents/{agentId}/worlds", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = NewWorld, description = "The world"),
+    responses(
+        (status = 201, description = "`{world}`", body = doc::Success<doc::WorldData>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn create_world(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -89,7 +106,7 @@ pub async fn create_world(
 }
 
 /// Body of `PATCH /:agentId/worlds/:worldId`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct WorldUpdate {
     /// New name.
     name: Option<String>,
@@ -100,6 +117,14 @@ pub struct WorldUpdate {
 }
 
 /// `PATCH /api/agents/:agentId/worlds/:worldId`: 200 `{world}`.
+#[utoipa::path(
+    patch, path = "/api/agents/{agentId}/worlds/{worldId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("worldId" = uuid::Uuid, Path, description = "World id")), request_body(content = WorldUpdate, description = "Fields to change"),
+    responses(
+        (status = 200, description = "`{world}`", body = doc::Success<doc::WorldData>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running or no such world", body = doc::StdError),
+    )
+)]
 pub async fn update_world(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

@@ -116,6 +116,13 @@ fn bad_id(what: &str) -> HttpResponse {
 }
 
 /// `GET /media/uploads/agents/:agentId/:filename`.
+#[utoipa::path(
+    get, path = "/media/uploads/agents/{agentId}/{filename}", tag = "media", security(()), params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("filename" = String, Path, description = "Generated file name")),
+    responses(
+        (status = 200, description = "The file, with its stored type and nosniff"),
+        (status = 404, description = "No such file"),
+    )
+)]
 pub async fn get_agent_upload(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -129,6 +136,13 @@ pub async fn get_agent_upload(
 }
 
 /// `GET /media/uploads/channels/:channelId/:filename`, from where channel uploads are written.
+#[utoipa::path(
+    get, path = "/media/uploads/channels/{channelId}/{filename}", tag = "media", security(()), params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("filename" = String, Path, description = "Generated file name")),
+    responses(
+        (status = 200, description = "The file, with its stored type and nosniff"),
+        (status = 404, description = "No such file"),
+    )
+)]
 pub async fn get_channel_upload(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -142,6 +156,13 @@ pub async fn get_channel_upload(
 }
 
 /// `GET /media/generated/:agentId/:filename`.
+#[utoipa::path(
+    get, path = "/media/generated/{agentId}/{filename}", tag = "media", security(()), params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("filename" = String, Path, description = "Generated file name")),
+    responses(
+        (status = 200, description = "The file, with its stored type and nosniff"),
+        (status = 404, description = "No such file"),
+    )
+)]
 pub async fn get_generated(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -21,6 +21,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::error::{ApiError, Envelope};
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Room for the multipart framing and small extra fields on top of the file limit when
@@ -169,6 +170,16 @@ async fn upload(
 
 /// `POST /api/media/agents/:agentId/upload-media` (family A); `type` is the elizaOS kind
 /// (image, video, audio, document). The agent need not exist, as in elizaOS.
+#[utoipa::path(
+    post, path = "/api/media/agents/{agentId}/upload-media", tag = "media", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The stored file (`type` is the elizaOS kind)", body = doc::Success<doc::Upload>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 413, description = "Too large", body = doc::StdError),
+        (status = 415, description = "Type not allowed", body = doc::StdError),
+        (status = 429, description = "Upload rate limit", body = doc::StdError),
+    )
+)]
 pub async fn upload_agent_media(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -195,6 +206,16 @@ pub async fn upload_agent_media(
 /// `POST /api/messaging/channels/:channelId/upload-media` and its legacy twin under
 /// `/api/media/channels` (family B); `type` is the MIME type. The URL is served from where
 /// the file is written (unlike elizaOS 1.7.2, spec 12 item 2).
+#[utoipa::path(
+    post, path = "/api/messaging/channels/{channelId}/upload-media", tag = "media", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The stored file (`type` is the MIME type)", body = doc::Success<doc::Upload>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 413, description = "Too large", body = doc::MsgError),
+        (status = 415, description = "Type not allowed", body = doc::MsgError),
+        (status = 429, description = "Upload rate limit", body = doc::MsgError),
+    )
+)]
 pub async fn upload_channel_media(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::routes::agents::{ok, path_id};
 use crate::state::AppState;
 
@@ -19,7 +20,7 @@ use crate::state::AppState;
 const MAX_GROUP_AGENTS: usize = 100;
 
 /// Body of `POST /groups/:messageServerId`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewGroup {
     /// Required, non-empty.
@@ -36,6 +37,15 @@ pub struct NewGroup {
 
 /// `POST /api/memory/groups/:messageServerId`: 201 with one room per agent; 207 with
 /// `errors` when some agents failed; 404 when every agent is unknown.
+#[utoipa::path(
+    post, path = "/api/memory/groups/{messageServerId}", tag = "memory", params(("messageServerId" = uuid::Uuid, Path, description = "Message server id (create) or world id (delete)")), request_body(content = NewGroup, description = "The agents and the room"),
+    responses(
+        (status = 201, description = "One room per agent", body = doc::Success<Vec<doc::Json>>),
+        (status = 207, description = "`{success:false,data,errors}` when some agents failed", body = doc::Json),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Every agent is unknown", body = doc::StdError),
+    )
+)]
 pub async fn create_groups(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -153,6 +163,13 @@ async fn group_room(
 }
 
 /// `DELETE /api/memory/groups/:id`: the id is a world id; deletes its rooms. 204.
+#[utoipa::path(
+    delete, path = "/api/memory/groups/{messageServerId}", tag = "memory", params(("messageServerId" = uuid::Uuid, Path, description = "Message server id (create) or world id (delete)")),
+    responses(
+        (status = 204, description = "The world's rooms are deleted"),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+    )
+)]
 pub async fn delete_group(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -163,6 +180,13 @@ pub async fn delete_group(
 }
 
 /// `DELETE /api/memory/groups/:id/memories`: deletes the world's message memories. 204.
+#[utoipa::path(
+    delete, path = "/api/memory/groups/{messageServerId}/memories", tag = "memory", params(("messageServerId" = uuid::Uuid, Path, description = "Message server id (create) or world id (delete)")),
+    responses(
+        (status = 204, description = "The world's message memories are deleted"),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+    )
+)]
 pub async fn delete_group_memories(
     state: web::Data<AppState>,
     path: web::Path<String>,

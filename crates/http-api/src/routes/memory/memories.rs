@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::render_memory;
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::routes::agents::{ok, path_id, running_agent};
 use crate::state::AppState;
 
@@ -19,7 +20,8 @@ const DEFAULT_ROOM_LIMIT: i64 = 20;
 const DEFAULT_AGENT_LIMIT: i64 = 100;
 
 /// Query of the memory lists.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct MemoryListQuery {
     /// Page size (at most 500).
@@ -69,6 +71,14 @@ impl MemoryListQuery {
 
 /// `GET /:agentId/rooms/:roomId/memories`: the room is given as a central channel id and
 /// converted with `createUniqueUuid`, as elizaOS does. Newest first.
+#[utoipa::path(
+    get, path = "/api/memory/{agentId}/rooms/{roomId}/memories", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("roomId" = uuid::Uuid, Path, description = "Central channel id (converted to the agent's room)"), MemoryListQuery),
+    responses(
+        (status = 200, description = "`{memories}`, newest first", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn list_room_memories(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -91,6 +101,14 @@ pub async fn list_room_memories(
 
 /// `GET /:agentId/memories`: `channelId` (converted) or `roomId` (as is) narrows it;
 /// bounded by `limit` (default 100) where elizaOS reads everything.
+#[utoipa::path(
+    get, path = "/api/memory/{agentId}/memories", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), MemoryListQuery),
+    responses(
+        (status = 200, description = "`{memories:[Memory]}`, newest first", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn list_agent_memories(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -133,6 +151,14 @@ fn optional_uuid(body: &Value, key: &str) -> Option<Option<uuid::Uuid>> {
 /// `PATCH /:agentId/memories/:memoryId`: replaces `content` and `metadata` when given;
 /// `roomId`, `entityId`, `worldId` are taken only when they are UUIDs. `id` and `agentId`
 /// cannot change.
+#[utoipa::path(
+    patch, path = "/api/memory/{agentId}/memories/{memoryId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("memoryId" = uuid::Uuid, Path, description = "Memory id")), request_body(content = doc::Json, description = "`{content?, metadata?, roomId?, entityId?, worldId?}`"),
+    responses(
+        (status = 200, description = "`{id,message}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running or no such memory", body = doc::StdError),
+    )
+)]
 pub async fn update_memory(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -180,6 +206,14 @@ pub async fn update_memory(
 }
 
 /// `DELETE /:agentId/memories`: `{deleted, message}`.
+#[utoipa::path(
+    delete, path = "/api/memory/{agentId}/memories", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)")),
+    responses(
+        (status = 200, description = "`{deleted,message}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn delete_agent_memories(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -198,6 +232,14 @@ const ROOM_KINDS: &[&str] = &["messages", "message", "documents", "document"];
 
 /// `DELETE /:agentId/memories/all/:roomId`: 204. The id may be the room id or the
 /// central channel id; both are cleared.
+#[utoipa::path(
+    delete, path = "/api/memory/{agentId}/memories/all/{roomId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("roomId" = uuid::Uuid, Path, description = "Room id (or central channel id)")),
+    responses(
+        (status = 204, description = "Cleared"),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn delete_room_memories(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -216,6 +258,14 @@ pub async fn delete_room_memories(
 }
 
 /// `DELETE /:agentId/memories/:memoryId`: `{message}`; 404 if the agent has no such memory.
+#[utoipa::path(
+    delete, path = "/api/memory/{agentId}/memories/{memoryId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("memoryId" = uuid::Uuid, Path, description = "Memory id")),
+    responses(
+        (status = 200, description = "`{message}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running or no such memory", body = doc::StdError),
+    )
+)]
 pub async fn delete_memory(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

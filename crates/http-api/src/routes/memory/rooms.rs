@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::render_room;
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::routes::agents::{ok, optional_id, path_id, running_agent};
 use crate::state::AppState;
 
@@ -19,7 +20,7 @@ use crate::state::AppState;
 const DEFAULT_ROOMS: i64 = 100;
 
 /// Body of `POST /:agentId/rooms`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewRoom {
     /// Required.
@@ -38,6 +39,14 @@ pub struct NewRoom {
 }
 
 /// `POST /:agentId/rooms`: 201 with the room.
+#[utoipa::path(
+    post, path = "/api/memory/{agentId}/rooms", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)")), request_body(content = NewRoom, description = "The room"),
+    responses(
+        (status = 201, description = "The room", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn create_room(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -94,13 +103,22 @@ pub async fn create_room(
 }
 
 /// Query of `GET /:agentId/rooms`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RoomsQuery {
     /// At most this many rooms (default 100, at most 500).
     limit: Option<i64>,
 }
 
 /// `GET /:agentId/rooms`: `{rooms}`, oldest first, bounded.
+#[utoipa::path(
+    get, path = "/api/memory/{agentId}/rooms", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), RoomsQuery),
+    responses(
+        (status = 200, description = "`{rooms:[Room]}`, oldest first", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running", body = doc::StdError),
+    )
+)]
 pub async fn list_rooms(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -119,6 +137,14 @@ pub async fn list_rooms(
 }
 
 /// `GET /:agentId/rooms/:roomId`: the room with its world's name.
+#[utoipa::path(
+    get, path = "/api/memory/{agentId}/rooms/{roomId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("roomId" = uuid::Uuid, Path, description = "Room id")),
+    responses(
+        (status = 200, description = "The room with `worldName`", body = doc::Success<doc::Room>),
+        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 404, description = "Agent not running or no such room", body = doc::StdError),
+    )
+)]
 pub async fn get_room(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

@@ -18,6 +18,7 @@ use super::support::{
     text,
 };
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// elizaOS `ChannelType` values.
@@ -74,6 +75,13 @@ fn channel_id(raw: &str) -> Result<Uuid, ApiError> {
 
 /// `POST /channels`: `{name, message_server_id, participantCentralUserIds?, type?, metadata?}`
 /// → `201 data:Channel`.
+#[utoipa::path(
+    post, path = "/api/messaging/channels", tag = "messaging", request_body(content = doc::Json, description = "`{name, message_server_id, participantCentralUserIds?, type?, metadata?}`"),
+    responses(
+        (status = 201, description = "The channel", body = doc::Success<doc::Channel>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn create_channel(
     state: web::Data<AppState>,
     body: web::Bytes,
@@ -141,7 +149,8 @@ pub(super) async fn create_stored(
 }
 
 /// Query of `GET /dm-channel`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct DmQuery {
     current_user_id: Option<String>,
@@ -150,6 +159,13 @@ pub struct DmQuery {
 }
 
 /// `GET /dm-channel`: the DM channel of two users, created on first use (spec 6.4).
+#[utoipa::path(
+    get, path = "/api/messaging/dm-channel", tag = "messaging", params(DmQuery),
+    responses(
+        (status = 200, description = "The DM channel of the two users, created on first use", body = doc::Success<doc::Channel>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn get_dm_channel(
     state: web::Data<AppState>,
     q: web::Query<DmQuery>,
@@ -202,6 +218,14 @@ pub async fn get_dm_channel(
 }
 
 /// `GET /channels/:id/details`: `data:Channel`.
+#[utoipa::path(
+    get, path = "/api/messaging/channels/{channelId}/details", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")),
+    responses(
+        (status = 200, description = "The channel", body = doc::Success<doc::Channel>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such channel", body = doc::MsgError),
+    )
+)]
 pub async fn get_channel_details(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -225,6 +249,13 @@ async fn participants(state: &AppState, id: Uuid) -> Result<Vec<String>, ApiErro
 }
 
 /// `GET /channels/:id/participants`: `data:[entityId]`.
+#[utoipa::path(
+    get, path = "/api/messaging/channels/{channelId}/participants", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")),
+    responses(
+        (status = 200, description = "Participant entity ids", body = doc::Success<Vec<String>>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn list_channel_participants(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -234,6 +265,13 @@ pub async fn list_channel_participants(
 }
 
 /// `GET /channels/:id/agents`: `data:{channelId, participants}` (all participants, as 1.7.2).
+#[utoipa::path(
+    get, path = "/api/messaging/channels/{channelId}/agents", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")),
+    responses(
+        (status = 200, description = "`{channelId,participants}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn list_channel_agents(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -244,6 +282,14 @@ pub async fn list_channel_agents(
 }
 
 /// `POST /channels/:id/agents {agentId}`: `201 data:{channelId, agentId, message}`.
+#[utoipa::path(
+    post, path = "/api/messaging/channels/{channelId}/agents", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::Json, description = "`{agentId}`"),
+    responses(
+        (status = 201, description = "`{channelId,agentId,message}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such channel", body = doc::MsgError),
+    )
+)]
 pub async fn add_channel_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -267,6 +313,14 @@ pub async fn add_channel_agent(
 }
 
 /// `DELETE /channels/:id/agents/:agentId`: `200 data:{channelId, agentId, message}`.
+#[utoipa::path(
+    delete, path = "/api/messaging/channels/{channelId}/agents/{agentId}", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("agentId" = uuid::Uuid, Path, description = "Agent id")),
+    responses(
+        (status = 200, description = "`{channelId,agentId,message}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such channel or participant", body = doc::MsgError),
+    )
+)]
 pub async fn remove_channel_agent(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -297,6 +351,14 @@ pub async fn remove_channel_agent(
 
 /// `PATCH /channels/:id {name?, participantCentralUserIds?, metadata?}`: metadata and
 /// participants are replaced; `200 data:Channel`; bus channel lifecycle event.
+#[utoipa::path(
+    patch, path = "/api/messaging/channels/{channelId}", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::Json, description = "`{name?, participantCentralUserIds?, metadata?}`"),
+    responses(
+        (status = 200, description = "The channel", body = doc::Success<doc::Channel>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such channel", body = doc::MsgError),
+    )
+)]
 pub async fn update_channel(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -355,6 +417,14 @@ pub async fn update_channel(
 
 /// `DELETE /channels/:id`: `204`; messages and participants go with it; bus
 /// `channel_cleared` and the channel lifecycle event.
+#[utoipa::path(
+    delete, path = "/api/messaging/channels/{channelId}", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")),
+    responses(
+        (status = 204, description = "Deleted with its messages and participants"),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such channel", body = doc::MsgError),
+    )
+)]
 pub async fn delete_channel(
     state: web::Data<AppState>,
     path: web::Path<String>,

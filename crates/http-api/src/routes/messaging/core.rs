@@ -18,6 +18,7 @@ use super::support::{
     text,
 };
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Registers the core routes.
@@ -102,6 +103,13 @@ async fn submit(
 }
 
 /// `POST /submit`: an agent's message (its reply, usually).
+#[utoipa::path(
+    post, path = "/api/messaging/submit", tag = "messaging", request_body(content = doc::Json, description = "An agent's message: `{channel_id, server_id, author_id, content, in_reply_to_message_id?, source_type?, raw_message?, metadata?}`"),
+    responses(
+        (status = 201, description = "The stored message", body = doc::Success<doc::Message>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn submit_message(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -111,6 +119,13 @@ pub async fn submit_message(
 }
 
 /// `POST /action`: an agent's action notice (same contract as `/submit`).
+#[utoipa::path(
+    post, path = "/api/messaging/action", tag = "messaging", request_body(content = doc::Json, description = "Same as /submit"),
+    responses(
+        (status = 201, description = "The stored action message", body = doc::Success<doc::Message>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn submit_action(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -121,6 +136,14 @@ pub async fn submit_action(
 
 /// `PATCH /action/:id`: updates an action message; `200 data:CentralMessage`; publishes
 /// `MessageUpdated` so sockets get `messageBroadcast` with `updatedAt` and `rawMessage`.
+#[utoipa::path(
+    patch, path = "/api/messaging/action/{id}", tag = "messaging", params(("id" = uuid::Uuid, Path, description = "Message id")), request_body(content = doc::Json, description = "`{content?, raw_message?, metadata?}`"),
+    responses(
+        (status = 200, description = "The updated message", body = doc::Success<doc::Message>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such message", body = doc::MsgError),
+    )
+)]
 pub async fn update_action(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -156,6 +179,13 @@ pub async fn update_action(
 
 /// `POST /ingest-external`: a message from an outside platform; `202 {success, message,
 /// data:{messageId}}`; published on the bus so agents see it.
+#[utoipa::path(
+    post, path = "/api/messaging/ingest-external", tag = "messaging", request_body(content = doc::Json, description = "A message from an outside platform: `{channel_id, server_id, author_id, content, ...}`"),
+    responses(
+        (status = 202, description = "`{success:true,message,data:{messageId}}`", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn ingest_external(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -194,6 +224,13 @@ pub async fn ingest_external(
 
 /// `POST /complete {channel_id, message_server_id|server_id}`: publishes `message_complete`;
 /// `200 {"success":true,"message":"Completion event emitted"}`.
+#[utoipa::path(
+    post, path = "/api/messaging/complete", tag = "messaging", request_body(content = doc::Json, description = "`{channel_id, server_id|message_server_id}`"),
+    responses(
+        (status = 200, description = "`{success:true,message:\"Completion event emitted\"}`", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn complete_message(
     state: web::Data<AppState>,
     body: web::Bytes,

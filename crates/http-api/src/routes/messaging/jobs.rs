@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::support::{bad_request, fail, internal, object, resource, storage, text};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Longest prompt accepted.
@@ -40,6 +41,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `POST /jobs`: `201 {jobId, status, createdAt, expiresAt}`.
+#[utoipa::path(
+    post, path = "/api/messaging/jobs", tag = "messaging", request_body(content = doc::Json, description = "`{content, agentId?, userId?, metadata?, timeoutMs?}`"),
+    responses(
+        (status = 201, description = "`{jobId,status,createdAt,expiresAt}` (raw)", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such agent", body = doc::MsgError),
+    )
+)]
 pub async fn create_job(
     state: web::Data<AppState>,
     body: web::Bytes,
@@ -262,6 +271,14 @@ async fn details(state: &AppState, job: &Job) -> Value {
 }
 
 /// `GET /jobs/:jobId`: `JobDetails`, 404 "Job not found".
+#[utoipa::path(
+    get, path = "/api/messaging/jobs/{jobId}", tag = "messaging", params(("jobId" = uuid::Uuid, Path, description = "Job id")),
+    responses(
+        (status = 200, description = "The job with its result (raw)", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "Job not found", body = doc::MsgError),
+    )
+)]
 pub async fn get_job(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -274,6 +291,13 @@ pub async fn get_job(
 }
 
 /// `GET /jobs?limit&status`: `{jobs, total, filtered}`, newest first.
+#[utoipa::path(
+    get, path = "/api/messaging/jobs", tag = "messaging", params(("limit" = Option<String>, Query, description = "Page size"), ("status" = Option<String>, Query, description = "pending, processing, completed, failed or timeout")),
+    responses(
+        (status = 200, description = "`{jobs,total,filtered}`, newest first (raw)", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn list_jobs(
     state: web::Data<AppState>,
     q: web::Query<HashMap<String, String>>,
@@ -308,6 +332,12 @@ pub async fn list_jobs(
 }
 
 /// `GET /jobs/health`: counts per status and success/failure/timeout rates.
+#[utoipa::path(
+    get, path = "/api/messaging/jobs/health", tag = "messaging",
+    responses(
+        (status = 200, description = "Counts per status and rates (raw)", body = doc::Json),
+    )
+)]
 pub async fn get_jobs_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let db = state.db();
     let counts = db.count_jobs_by_status().await.map_err(internal)?;

@@ -21,6 +21,7 @@ use super::support::{
 };
 use super::transports::{self, Transport};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Default page size of `GET /channels/:id/messages`.
@@ -161,6 +162,13 @@ fn parse_time(
 
 /// `GET /channels/:id/messages?limit&before&after&before_seq&after_seq`: `data:{messages}`,
 /// newest first; `before`/`after` accept epoch ms or ISO 8601.
+#[utoipa::path(
+    get, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("limit" = Option<String>, Query, description = "Page size (at most 200)"), ("before" = Option<String>, Query, description = "Older than (ms or ISO)"), ("after" = Option<String>, Query, description = "Newer than (ms or ISO)"), ("before_seq" = Option<String>, Query, description = "Below this seq"), ("after_seq" = Option<String>, Query, description = "Above this seq")),
+    responses(
+        (status = 200, description = "`{messages:[Message]}`, newest first", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn list_messages(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -219,6 +227,15 @@ fn meta_uuid(meta: Option<&Value>, key: &str) -> Option<Uuid> {
 
 /// `POST /channels/:id/messages`: validates everything (transport, fields, target agent)
 /// before storing; auto-creates a missing channel; answers per transport (spec 3.12).
+#[utoipa::path(
+    post, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::Json, description = "`{author_id, content, message_server_id|server_id, transport?|mode?, idempotency_key?, metadata?, raw_message?, ...}` (spec 3.12)"),
+    responses(
+        (status = 201, description = "`{success:true,userMessage,agentResponse?}` (websocket/http transports; no `data` key)", body = doc::Json),
+        (status = 200, description = "`transport:sse`: a text/event-stream of the agent's reply"),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such target agent", body = doc::MsgError),
+    )
+)]
 pub async fn post_message(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -355,6 +372,14 @@ fn auto_channel(id: Uuid, server: Uuid, author: Uuid, meta: Option<&Value>) -> C
 }
 
 /// `DELETE /channels/:id/messages/:messageId`: `204`; bus `message_deleted`.
+#[utoipa::path(
+    delete, path = "/api/messaging/channels/{channelId}/messages/{messageId}", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("messageId" = uuid::Uuid, Path, description = "Message id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such message", body = doc::MsgError),
+    )
+)]
 pub async fn delete_message(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -377,6 +402,13 @@ pub async fn delete_message(
 
 /// `DELETE /channels/:id/messages`: deletes every message of the channel (not only the
 /// newest 1000); `204`; bus `channel_cleared`.
+#[utoipa::path(
+    delete, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")),
+    responses(
+        (status = 204, description = "Every message of the channel is deleted"),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn clear_messages(
     state: web::Data<AppState>,
     path: web::Path<String>,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::render;
 use super::support::{bad_request, created, fail, object, ok, path_id, resource, storage, text};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Registers the server routes and their aliases.
@@ -43,6 +44,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `GET /message-server/current`: `data:{messageServerId}`.
+#[utoipa::path(
+    get, path = "/api/messaging/message-server/current", tag = "messaging",
+    responses(
+        (status = 200, description = "`{messageServerId}`", body = doc::Success<doc::Json>),
+    )
+)]
 pub async fn get_current_server() -> HttpResponse {
     ok(json!({"messageServerId": DEFAULT_SERVER_ID.to_string()}))
 }
@@ -57,17 +64,36 @@ async fn servers_json(state: &AppState) -> Result<Vec<Value>, ApiError> {
 }
 
 /// `GET /message-servers`: `data:{messageServers}`.
+#[utoipa::path(
+    get, path = "/api/messaging/message-servers", tag = "messaging",
+    responses(
+        (status = 200, description = "`{messageServers:[MessageServer]}`", body = doc::Success<doc::Json>),
+    )
+)]
 pub async fn list_servers(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Ok(ok(json!({"messageServers": servers_json(&state).await?})))
 }
 
 /// `GET /central-servers` (deprecated): `data:{servers}`.
+#[utoipa::path(
+    get, path = "/api/messaging/central-servers", tag = "messaging",
+    responses(
+        (status = 200, description = "`{servers:[MessageServer]}`", body = doc::Success<doc::Json>),
+    )
+)]
 pub async fn list_servers_legacy(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Ok(ok(json!({"servers": servers_json(&state).await?})))
 }
 
 /// `POST /message-servers` (and `/servers`): `{name, sourceType, sourceId?, metadata?}` →
 /// `201 data:{server}`.
+#[utoipa::path(
+    post, path = "/api/messaging/message-servers", tag = "messaging", request_body(content = doc::Json, description = "`{name, sourceType, sourceId?, metadata?}`"),
+    responses(
+        (status = 201, description = "`{server:MessageServer}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn create_server(
     state: web::Data<AppState>,
     body: web::Bytes,
@@ -108,6 +134,13 @@ fn current_server(raw: &str) -> Result<Uuid, ApiError> {
 }
 
 /// `GET /message-servers/:id/agents`: `data:{messageServerId, agents}`.
+#[utoipa::path(
+    get, path = "/api/messaging/message-servers/{serverId}/agents", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id")),
+    responses(
+        (status = 200, description = "`{messageServerId,agents}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn list_server_agents(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -125,6 +158,14 @@ pub async fn list_server_agents(
 }
 
 /// `POST /message-servers/:id/agents {agentId}`: `201`, bus `server_agent_update`.
+#[utoipa::path(
+    post, path = "/api/messaging/message-servers/{serverId}/agents", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id")), request_body(content = doc::Json, description = "`{agentId}`"),
+    responses(
+        (status = 201, description = "`{serverId,agentId,message}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "No such server or agent", body = doc::MsgError),
+    )
+)]
 pub async fn add_server_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -158,6 +199,13 @@ pub async fn add_server_agent(
 }
 
 /// `DELETE /message-servers/:id/agents/:agentId`: `200`, bus `server_agent_update`.
+#[utoipa::path(
+    delete, path = "/api/messaging/message-servers/{serverId}/agents/{agentId}", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id"), ("agentId" = uuid::Uuid, Path, description = "Agent id")),
+    responses(
+        (status = 200, description = "`{serverId,agentId,message}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn remove_server_agent(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -183,6 +231,13 @@ pub async fn remove_server_agent(
 }
 
 /// `GET /agents/:agentId/message-servers`: `data:{agentId, messageServers}`.
+#[utoipa::path(
+    get, path = "/api/messaging/agents/{agentId}/message-servers", tag = "messaging", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
+    responses(
+        (status = 200, description = "`{agentId,messageServers}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn list_agent_servers(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -200,6 +255,13 @@ pub async fn list_agent_servers(
 }
 
 /// `GET /message-servers/:id/channels`: `data:{channels}`.
+#[utoipa::path(
+    get, path = "/api/messaging/message-servers/{serverId}/channels", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id")),
+    responses(
+        (status = 200, description = "`{channels:[Channel]}`", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+    )
+)]
 pub async fn list_server_channels(
     state: web::Data<AppState>,
     path: web::Path<String>,

@@ -15,6 +15,7 @@ use serde_json::json;
 
 use super::support::{bad_request, fail, object, ok, path_id, resource, storage, text};
 use crate::error::{ApiError, Envelope};
+use crate::openapi::schemas as doc;
 use crate::routes::model::{provider_error, provider_of, with_deadline};
 use crate::state::AppState;
 
@@ -65,6 +66,14 @@ pub fn clean_title(raw: &str) -> Option<String> {
 
 /// `{agentId}` names a running agent; query `limit`, `before` (ms or ISO).
 /// `200 data:{title, channelId}`, or `title:null` with a reason below [`MIN_MESSAGES`].
+#[utoipa::path(
+    post, path = "/api/messaging/channels/{channelId}/generate-title", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("limit" = Option<String>, Query, description = "Messages read"), ("before" = Option<String>, Query, description = "Older than (ms or ISO)")), request_body(content = doc::Json, description = "`{agentId}`: a running agent"),
+    responses(
+        (status = 200, description = "`{title,channelId}` (`title:null` with a reason when too few messages)", body = doc::Success<doc::Json>),
+        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 404, description = "Agent not running or no such channel", body = doc::MsgError),
+    )
+)]
 pub async fn generate_title(
     state: web::Data<AppState>,
     path: web::Path<String>,

@@ -18,6 +18,7 @@ use super::support::{
     fail, info, invalid, load, metadata, not_found, object, opaque, save, storage,
 };
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// The agent's session configuration from its character settings (defaults if unreadable).
@@ -30,6 +31,12 @@ async fn agent_base(state: &AppState, agent_id: Uuid) -> TimeoutConfig {
 }
 
 /// `GET /sessions/health`: `{status, activeSessions, timestamp, expiringSoon, uptime}`.
+#[utoipa::path(
+    get, path = "/api/messaging/sessions/health", tag = "sessions",
+    responses(
+        (status = 200, description = "`{status,activeSessions,timestamp,expiringSoon,uptime}`", body = doc::Json),
+    )
+)]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
     let all = state
@@ -55,6 +62,12 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 }
 
 /// `GET /sessions`: live sessions and counts (expired rows await the sweeper).
+#[utoipa::path(
+    get, path = "/api/messaging/sessions", tag = "sessions",
+    responses(
+        (status = 200, description = "`{sessions,total,stats}`: live sessions", body = doc::Json),
+    )
+)]
 pub async fn list_sessions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
     let all = state
@@ -89,6 +102,14 @@ fn uuid_field(o: &Map<String, Value>, key: &str) -> Result<Uuid, ApiError> {
 
 /// `POST /sessions`: a DM channel with only the agent as participant, then the session row.
 /// The answer carries a `sessionToken` (agentd extension; only its hash is stored).
+#[utoipa::path(
+    post, path = "/api/messaging/sessions", tag = "sessions", request_body(content = doc::Json, description = "`{agentId, userId, metadata?, timeoutConfig?}`"),
+    responses(
+        (status = 201, description = "`{sessionId,agentId,userId,createdAt,metadata,expiresAt,timeoutConfig,sessionToken}`", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::SessionError),
+        (status = 404, description = "No such agent", body = doc::SessionError),
+    )
+)]
 pub async fn create_session(
     state: web::Data<AppState>,
     body: web::Bytes,
@@ -174,6 +195,15 @@ pub async fn create_session(
 }
 
 /// `GET /sessions/:id`: `SessionInfo`; 404 unknown, 410 expired (then deleted).
+#[utoipa::path(
+    get, path = "/api/messaging/sessions/{sessionId}", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "SessionInfo", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::SessionError),
+        (status = 404, description = "No such session", body = doc::SessionError),
+        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+    )
+)]
 pub async fn get_session(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -184,6 +214,14 @@ pub async fn get_session(
 }
 
 /// `DELETE /sessions/:id`: removes the row; the channel and its history stay.
+#[utoipa::path(
+    delete, path = "/api/messaging/sessions/{sessionId}", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "`{success:true,message}`; the channel and its history stay", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::SessionError),
+        (status = 404, description = "No such session", body = doc::SessionError),
+    )
+)]
 pub async fn delete_session(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -202,6 +240,15 @@ pub async fn delete_session(
 
 /// `POST /sessions/:id/renew`: 400 `SESSION_RENEWAL_FAILED` past the max duration (or
 /// without auto-renew).
+#[utoipa::path(
+    post, path = "/api/messaging/sessions/{sessionId}/renew", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "SessionInfo with the new expiry", body = doc::Json),
+        (status = 400, description = "Past the maximum duration or no auto-renew (SESSION_RENEWAL_FAILED)", body = doc::SessionError),
+        (status = 404, description = "No such session", body = doc::SessionError),
+        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+    )
+)]
 pub async fn renew_session(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -228,6 +275,15 @@ pub async fn renew_session(
 }
 
 /// `POST /sessions/:id/heartbeat`: records activity; repeating it is harmless.
+#[utoipa::path(
+    post, path = "/api/messaging/sessions/{sessionId}/heartbeat", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "SessionInfo", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::SessionError),
+        (status = 404, description = "No such session", body = doc::SessionError),
+        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+    )
+)]
 pub async fn heartbeat_session(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -241,6 +297,15 @@ pub async fn heartbeat_session(
 
 /// `PATCH /sessions/:id/timeout`: the body merged over the agent's configuration (not the
 /// session's: omitted fields revert), then the expiry recomputed.
+#[utoipa::path(
+    patch, path = "/api/messaging/sessions/{sessionId}/timeout", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")), request_body(content = doc::Json, description = "TimeoutConfig: `{timeoutMinutes?, autoRenew?, maxDurationMinutes?, warningThresholdMinutes?}`"),
+    responses(
+        (status = 200, description = "SessionInfo with the new expiry", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::SessionError),
+        (status = 404, description = "No such session", body = doc::SessionError),
+        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+    )
+)]
 pub async fn update_timeout(
     state: web::Data<AppState>,
     path: web::Path<String>,

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::support::{invalid, load, metadata, object, opaque, save, storage};
 use crate::error::ApiError;
+use crate::openapi::schemas as doc;
 use crate::routes::messaging::transports::{self, Extra, Posted, Transport};
 use crate::state::AppState;
 
@@ -47,6 +48,16 @@ fn attachments(o: &Map<String, Value>) -> Result<Option<Value>, ApiError> {
 /// `POST /sessions/:id/messages`: validates (transport, content type, session, content
 /// rules, metadata), renews the session, stores the message as the user and answers per
 /// transport. `websocket`/`http` bodies add `sessionStatus` and mirror themselves in `data`.
+#[utoipa::path(
+    post, path = "/api/messaging/sessions/{sessionId}/messages", tag = "sessions", operation_id = "send_session_message", params(("sessionId" = uuid::Uuid, Path, description = "Session id")), request_body(content = doc::Json, description = "`{content, attachments?, metadata?, transport?}`"),
+    responses(
+        (status = 201, description = "The stored message (websocket/http transports add `sessionStatus` and mirror the body in `data`)", body = doc::Json),
+        (status = 200, description = "`transport:sse`: a text/event-stream of the agent's reply"),
+        (status = 400, description = "Invalid id or body", body = doc::SessionError),
+        (status = 404, description = "No such session", body = doc::SessionError),
+        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+    )
+)]
 pub async fn send_message(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -162,6 +173,15 @@ fn cursor(
 
 /// `GET /sessions/:id/messages?limit&before&after`: newest first, `hasMore` when the page
 /// is full, `cursors` (oldest and newest ms) when it is not empty.
+#[utoipa::path(
+    get, path = "/api/messaging/sessions/{sessionId}/messages", tag = "sessions", operation_id = "list_session_messages", params(("sessionId" = uuid::Uuid, Path, description = "Session id"), ("limit" = Option<String>, Query, description = "Page size"), ("before" = Option<String>, Query, description = "Older than (ms)"), ("after" = Option<String>, Query, description = "Newer than (ms)")),
+    responses(
+        (status = 200, description = "`{messages,hasMore,cursors?}`, newest first", body = doc::Json),
+        (status = 400, description = "Invalid id or body", body = doc::SessionError),
+        (status = 404, description = "No such session", body = doc::SessionError),
+        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+    )
+)]
 pub async fn list_messages(
     state: web::Data<AppState>,
     path: web::Path<String>,
