@@ -86,9 +86,10 @@ fn envelope(c: &mut Criterion) {
     c.bench_function(&format!("envelope/history_page_50 ({bytes} bytes)"), |b| {
         b.iter(|| render_page(black_box(&messages), agent, &root))
     });
-    c.bench_function("envelope/history_page_50 wrapped with json! (before)", |b| {
-        b.iter(|| render_page_with_json_macro(black_box(&messages), agent, &root))
-    });
+    c.bench_function(
+        "envelope/history_page_50 wrapped with json! (before)",
+        |b| b.iter(|| render_page_with_json_macro(black_box(&messages), agent, &root)),
+    );
 }
 
 criterion_group!(benches, envelope);

@@ -190,12 +190,7 @@ pub fn ok(data: Value) -> Value {
 
 /// A JSON object of these fields, moved in (never copied, unlike `json!` with a `Value`).
 pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
-    Value::Object(
-        fields
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    )
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// Adds `delivery: {agentId: state}` to a rendered message: where it stands with each
