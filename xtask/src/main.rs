@@ -2,7 +2,9 @@
 //!
 //! `ci` is the whole gate that CI runs: formatting, lints, the no-IO rule for `core`,
 //! the test suite on both storage backends and `cargo deny` when it is installed.
+//! `bench` is the side-by-side benchmark against the elizaOS peer (docs/BENCHMARKS.md).
 
+mod bench;
 mod ui;
 
 use std::env;
@@ -17,6 +19,9 @@ tasks:
   test       the test suite only
   lint       fmt check and clippy only
   core-check the core-has-no-IO check only
+  bench      build in release, then benchmark agentd (SQLite, PostgreSQL) side by side with
+             the elizaOS 1.7.2 peer and an actix-web hello-world; writes
+             target/bench/results.md (`cargo xtask bench --help`; `--quick` to try it)
   ui         fetch the built web UI (@elizaos/client 1.7.2) with npm into ui/
              (or $AGENTD_UI_DIR); agentd serves it at /
   api-client-deps
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
         "test" => test(),
         "lint" => lint(),
         "core-check" => core_check(),
+        "bench" => bench::bench(&env::args().skip(2).collect::<Vec<_>>()),
         "ui" => ui::ui(),
         "api-client-deps" => ui::api_client_deps(),
         _ => {

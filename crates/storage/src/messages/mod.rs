@@ -144,7 +144,9 @@ pub trait MessageStore {
     ) -> impl Future<Output = Result<CreatedMessage, StorageError>> + Send;
     /// The message with this id, or `NotFound`.
     fn get_message(&self, id: Uuid) -> impl Future<Output = Result<Message, StorageError>> + Send;
-    /// One page of a channel, newest first, read from the `(channel_id, seq)` index.
+    /// One page of a channel, newest first, read from the `(channel_id, seq)` index, or,
+    /// for a time cursor without a seq cursor, from `(channel_id, created_at, seq)`: every
+    /// page costs the same however deep in the channel it is.
     fn list_messages(
         &self,
         page: &MessagePage,
@@ -330,10 +332,25 @@ impl MessageStore for Db {
             if let Some(t) = page.after {
                 q = q.filter(central_messages::created_at.gt(Ts(truncate_micros(t))));
             }
-            q = if forward {
-                q.order(central_messages::seq.asc())
-            } else {
-                q.order(central_messages::seq.desc())
+            // A time cursor alone is read in (created_at, seq) order from the
+            // (channel_id, created_at, seq) index: ordering by seq with a time filter would
+            // scan the seq index from the newest end (or sort the time range), which makes
+            // a page deep in a long channel cost as much as the rows after it. The two
+            // orders agree because created_at is stamped under the channel's write lock.
+            let by_time = page.before_seq.is_none()
+                && page.after_seq.is_none()
+                && (page.before.is_some() || page.after.is_some());
+            q = match (forward, by_time) {
+                (false, false) => q.order(central_messages::seq.desc()),
+                (true, false) => q.order(central_messages::seq.asc()),
+                (false, true) => q.order((
+                    central_messages::created_at.desc(),
+                    central_messages::seq.desc(),
+                )),
+                (true, true) => q.order((
+                    central_messages::created_at.asc(),
+                    central_messages::seq.asc(),
+                )),
             };
             q.load(c).await?
         });

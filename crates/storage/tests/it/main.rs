@@ -10,6 +10,7 @@ mod agents;
 mod channels;
 mod deliveries;
 mod messages;
+mod paging;
 mod records;
 mod servers;
 mod sessions;

@@ -12,7 +12,7 @@ use agentd_core::{ErrorCode, parse_uuid};
 use agentd_storage::prelude::*;
 use agentd_storage::{CreatedMessage, Delivery, MessagePage, NewMessage, StorageError};
 use chrono::Utc;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::render;
@@ -209,7 +209,7 @@ pub async fn list_messages(
             )
         })
         .collect();
-    Ok(ok(json!({"messages": items})))
+    Ok(ok(render::object([("messages", Value::Array(items))])))
 }
 
 /// Whether the metadata asks for a DM channel.

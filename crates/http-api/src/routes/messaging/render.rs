@@ -4,7 +4,7 @@
 use agentd_core::model::{Channel, DeliveryState, Message, MessageServer};
 use agentd_core::time::{to_iso, to_millis};
 use agentd_media::MediaRoot;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 /// Inserts `value` under `key` unless it is `None` (elizaOS drops undefined keys).
@@ -181,9 +181,16 @@ pub fn agent_content(msg: &Message) -> Value {
     Value::Object(m)
 }
 
-/// The family-B success envelope `{"success":true,"data":…}`.
+/// The family-B success envelope `{"success":true,"data":…}`. Built by moving `data` in:
+/// `json!` would copy a `Value` operand through its serializer, which for a 50-message
+/// history page was a deep copy of the whole tree on every request (issue 9).
 pub fn ok(data: Value) -> Value {
-    json!({"success": true, "data": data})
+    object([("success", Value::Bool(true)), ("data", data)])
+}
+
+/// A JSON object of these fields, moved in (never copied, unlike `json!` with a `Value`).
+pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// Adds `delivery: {agentId: state}` to a rendered message: where it stands with each
@@ -196,4 +203,23 @@ pub fn with_delivery(mut v: Value, states: impl Iterator<Item = (Uuid, DeliveryS
         o.insert("delivery".into(), Value::Object(map));
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The envelope moves the page in: the string inside is the same allocation, not a
+    /// copy (`json!` with a `Value` operand deep-copied it, issue 9).
+    #[test]
+    fn ok_moves_data_in_without_copying() {
+        let data = Value::Array(vec![Value::String("a message".repeat(8))]);
+        let before = data[0].as_str().unwrap().as_ptr();
+        let page = ok(object([("messages", data)]));
+        assert_eq!(page["success"], Value::Bool(true));
+        assert_eq!(
+            page["data"]["messages"][0].as_str().unwrap().as_ptr(),
+            before
+        );
+    }
 }

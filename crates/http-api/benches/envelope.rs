@@ -1,0 +1,96 @@
+//! criterion micro-benchmark of the history envelope (issue 9): rendering a 50-message page
+//! of `GET /api/messaging/channels/:id/messages` (each item merged with its raw message's
+//! thought and actions, ms timestamps, the delivery map) into the family-B envelope, and
+//! serialising it to the bytes actix-web sends.
+//!
+//! `cargo bench -p agentd-http-api --bench envelope`; results in docs/BENCHMARKS.md.
+
+use std::hint::black_box;
+
+use agentd_core::model::{DeliveryState, Message};
+use agentd_http_api::routes::messaging::render;
+use agentd_media::MediaRoot;
+use chrono::Utc;
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// A page as a two-member channel holds it: user messages, each answered by the agent.
+fn page() -> (Vec<Message>, Uuid) {
+    let (channel, user, agent) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let messages = (0..50_i64)
+        .map(|i| {
+            let reply = i % 2 == 1;
+            let at = Utc::now();
+            Message {
+                id: Uuid::new_v4(),
+                channel_id: channel,
+                seq: 1000 - i,
+                author_id: if reply { agent } else { user },
+                content: format!("message {i}: how do you feel about benchmarks today?"),
+                raw_message: Some(if reply {
+                    json!({"thought": "the user asks about feelings", "actions": ["REPLY"]})
+                } else {
+                    json!({"text": "how do you feel about benchmarks today?"})
+                }),
+                in_reply_to_root_message_id: None,
+                source_type: Some(if reply { "agent_response" } else { "eliza_gui" }.into()),
+                source_id: None,
+                metadata: Some(json!({"user_display_name": "bench", "agentName": "Eliza"})),
+                client_message_id: None,
+                in_reply_to: None,
+                created_at: at,
+                updated_at: at,
+            }
+        })
+        .collect();
+    (messages, agent)
+}
+
+/// What the handler does after the two queries: render every item, wrap (moving the items
+/// in), serialise.
+fn render_page(messages: &[Message], agent: Uuid, root: &MediaRoot) -> Vec<u8> {
+    let items: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            let state = (m.author_id != agent).then_some((agent, DeliveryState::Replied));
+            render::with_delivery(render::history_item(m, root), state.into_iter())
+        })
+        .collect();
+    let body = render::ok(render::object([("messages", Value::Array(items))]));
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
+/// The same page wrapped with `json!`, as the handler did before issue 9: each `json!`
+/// with a `Value` operand copies it through the serializer (two deep copies per page).
+fn render_page_with_json_macro(messages: &[Message], agent: Uuid, root: &MediaRoot) -> Vec<u8> {
+    let items: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            let state = (m.author_id != agent).then_some((agent, DeliveryState::Replied));
+            render::with_delivery(render::history_item(m, root), state.into_iter())
+        })
+        .collect();
+    let body = json!({"success": true, "data": json!({ "messages": items })});
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
+fn envelope(c: &mut Criterion) {
+    let (messages, agent) = page();
+    let root = MediaRoot::new("/tmp/agentd-bench-media");
+    let bytes = render_page(&messages, agent, &root).len();
+    assert_eq!(
+        bytes,
+        render_page_with_json_macro(&messages, agent, &root).len()
+    );
+    c.bench_function(&format!("envelope/history_page_50 ({bytes} bytes)"), |b| {
+        b.iter(|| render_page(black_box(&messages), agent, &root))
+    });
+    c.bench_function(
+        "envelope/history_page_50 wrapped with json! (before)",
+        |b| b.iter(|| render_page_with_json_macro(black_box(&messages), agent, &root)),
+    );
+}
+
+criterion_group!(benches, envelope);
+criterion_main!(benches);

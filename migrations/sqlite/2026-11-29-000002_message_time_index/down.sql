@@ -1,0 +1,1 @@
+DROP INDEX central_messages_channel_time_idx;
