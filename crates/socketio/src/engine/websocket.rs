@@ -151,7 +151,7 @@ async fn serve(
             }
             packet = rx.recv() => {
                 let Some(packet) = packet else { break };
-                if ws.text(packet.to_string()).await.is_err() {
+                if ws.text(packet.into_inner()).await.is_err() {
                     session.close(DisconnectReason::TransportClose);
                     break;
                 }
@@ -164,7 +164,7 @@ async fn serve(
     while session.close_reason() != Some(DisconnectReason::SlowClient)
         && let Ok(packet) = rx.try_recv()
     {
-        if ws.text(packet.to_string()).await.is_err() {
+        if ws.text(packet.into_inner()).await.is_err() {
             break;
         }
     }
