@@ -80,6 +80,8 @@ pub enum BusEvent {
         channel_id: Uuid,
         /// The reply being streamed.
         message_id: Uuid,
+        /// The agent writing the reply (spec 6.1 `agentId`; clients tell replies apart by it).
+        agent_id: Uuid,
         /// The chunk's index, from 0.
         index: u32,
         /// The text of the chunk.
@@ -91,6 +93,8 @@ pub enum BusEvent {
         channel_id: Uuid,
         /// The reply that failed.
         message_id: Uuid,
+        /// The agent whose reply failed (spec 6.1 `agentId`).
+        agent_id: Uuid,
         /// A stable error code.
         code: String,
     },

@@ -228,12 +228,13 @@ impl AgentRuntime {
         self.log_run(room_id, run_id, m, json!({"status": "started"}))
             .await;
         let started = Instant::now();
-        let (bus, channel_id) = (self.bus.clone(), channel.id);
+        let (bus, channel_id, agent_id) = (self.bus.clone(), channel.id, self.agent.id);
         let index = std::sync::atomic::AtomicU32::new(0);
         let on_chunk = move |chunk: &str| {
             bus.publish(BusEvent::MessageStreamChunk {
                 channel_id,
                 message_id: reply_id,
+                agent_id,
                 index: index.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 chunk: chunk.to_owned(),
             });
@@ -259,6 +260,7 @@ impl AgentRuntime {
                 self.bus.publish(BusEvent::MessageStreamError {
                     channel_id: channel.id,
                     message_id: reply_id,
+                    agent_id: self.agent.id,
                     code: e.code().to_owned(),
                 });
                 self.bus.publish(complete);
