@@ -124,6 +124,10 @@ async fn serve(
 ) {
     // Waits for a pending poll (released by the noop) to let go of the queue.
     let mut rx = session.outbound_rx.lock().await;
+    // One close subscription for the session's life: a fresh one per loop turn would take
+    // the watch's lock for every packet sent (profiled on the fan-out benchmark).
+    let closed = session.closed();
+    tokio::pin!(closed);
     loop {
         tokio::select! {
             message = stream.recv() => {
@@ -156,7 +160,7 @@ async fn serve(
                     break;
                 }
             }
-            _ = session.closed() => break,
+            _ = &mut closed => break,
         }
     }
     // Deliver what was queued before the close (a server DISCONNECT, say), unless the
