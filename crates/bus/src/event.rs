@@ -85,6 +85,10 @@ pub enum BusEvent {
         channel_id: Uuid,
         /// The reply being streamed.
         message_id: Uuid,
+        /// The agent writing the reply (spec 6.1 `agentId`; clients tell replies apart by it).
+        /// Defaults to nil when an older instance sent the event (rolling upgrades).
+        #[serde(default)]
+        agent_id: Uuid,
         /// The chunk's index, from 0.
         index: u32,
         /// The text of the chunk.
@@ -96,6 +100,9 @@ pub enum BusEvent {
         channel_id: Uuid,
         /// The reply that failed.
         message_id: Uuid,
+        /// The agent whose reply failed (spec 6.1 `agentId`); nil from an older instance.
+        #[serde(default)]
+        agent_id: Uuid,
         /// A stable error code.
         code: String,
     },

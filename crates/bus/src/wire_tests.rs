@@ -29,12 +29,14 @@ fn every_event() -> Vec<BusEvent> {
         BusEvent::MessageStreamChunk {
             channel_id: c,
             message_id: m,
+            agent_id: a,
             index: 3,
             chunk: "héllo \"world\"\n".to_owned(),
         },
         BusEvent::MessageStreamError {
             channel_id: c,
             message_id: m,
+            agent_id: a,
             code: "MODEL_TIMEOUT".to_owned(),
         },
         BusEvent::MessageComplete {
@@ -166,4 +168,15 @@ fn unknown_fields_are_ignored_for_forward_compatibility() {
             event: BusEvent::ChannelCleared { channel_id: nil }
         }
     );
+}
+
+#[test]
+fn stream_events_from_an_older_instance_decode_with_a_nil_agent() {
+    let nil = Uuid::nil();
+    let old = format!(
+        r#"{{"v":1,"origin":"{nil}","event":{{"type":"message_stream_chunk","channel_id":"{nil}","message_id":"{nil}","index":0,"chunk":"hi"}}}}"#
+    );
+    let decoded = decode(old.as_bytes()).expect("an event without agent_id still decodes");
+    let text = format!("{decoded:?}");
+    assert!(text.contains("agent_id: 00000000-0000-0000-0000-000000000000"), "{text}");
 }

@@ -106,6 +106,7 @@ impl AgentRuntime {
                 self.bus.publish(BusEvent::MessageStreamError {
                     channel_id: channel.id,
                     message_id: run.reply_id,
+                    agent_id: self.agent.id,
                     code: e.code().to_owned(),
                 });
                 self.bus.publish(complete);
@@ -171,6 +172,7 @@ impl AgentRuntime {
             self.bus.publish(BusEvent::MessageStreamChunk {
                 channel_id,
                 message_id: reply_id,
+                agent_id: self.agent.id,
                 index: index.fetch_add(1, Ordering::Relaxed),
                 chunk,
             });

@@ -32,6 +32,7 @@ mod reason;
 mod server;
 mod sio;
 
+pub use engine::frame::Frame;
 pub use reason::DisconnectReason;
 pub use server::{SocketIoServer, configure};
 pub use sio::app::{HandshakeRequest, SocketApp, SocketIdentity};
@@ -43,6 +44,7 @@ pub mod testing;
 
 /// The wire codecs, public so they can be fuzzed and reused by tests.
 pub mod codec {
+    pub use crate::engine::frame::join_frames;
     pub use crate::engine::packet::{
         EnginePacket, EnginePacketError, RECORD_SEPARATOR, decode_payload, encode_payload,
     };

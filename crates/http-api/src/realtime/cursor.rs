@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use serde_json::Value;
+use agentd_socketio::Frame;
 use uuid::Uuid;
 
 /// What the handshake attached to a socket.
@@ -25,8 +25,9 @@ pub(crate) struct SocketState {
 struct ChannelCursor {
     /// Highest `seq` the client has (or, for its own messages, was sent directly).
     delivered: i64,
-    /// `Some` while history is being replayed: live messages wait here.
-    pending: Option<Vec<(i64, Value)>>,
+    /// `Some` while history is being replayed: live messages wait here, as the frame the
+    /// relay encoded once for the whole room.
+    pending: Option<Vec<(i64, Frame)>>,
 }
 
 impl SocketState {
@@ -59,10 +60,10 @@ impl SocketState {
     /// Emits one history message if the client does not have it yet.
     pub(crate) fn replay_one(
         &self,
-        emit: impl FnOnce(&Value),
+        emit: impl FnOnce(&Frame),
         channel: Uuid,
         seq: i64,
-        payload: &Value,
+        payload: &Frame,
     ) {
         let mut channels = self.lock();
         let cursor = channels.entry(channel).or_default();
@@ -73,7 +74,7 @@ impl SocketState {
     }
 
     /// Ends a replay: flushes held-back live messages in `seq` order, skipping duplicates.
-    pub(crate) fn finish_replay(&self, mut emit: impl FnMut(&Value), channel: Uuid) {
+    pub(crate) fn finish_replay(&self, mut emit: impl FnMut(&Frame), channel: Uuid) {
         let mut channels = self.lock();
         let cursor = channels.entry(channel).or_default();
         let mut pending = cursor.pending.take().unwrap_or_default();
@@ -91,10 +92,10 @@ impl SocketState {
     /// which got it directly with its `clientMessageId`.
     pub(crate) fn deliver(
         &self,
-        emit: impl FnOnce(&Value),
+        emit: impl FnOnce(&Frame),
         channel: Uuid,
         seq: i64,
-        payload: &Value,
+        payload: &Frame,
         is_sender: bool,
     ) {
         let mut channels = self.lock();
@@ -121,13 +122,22 @@ mod tests {
     use serde_json::json;
     use std::cell::RefCell;
 
+    fn seq_of(frame: &Frame) -> i64 {
+        let text = frame.as_str();
+        text.trim_end_matches("}]")
+            .rsplit(':')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(-1)
+    }
+
     #[test]
     fn resume_merges_history_and_live_without_gap_or_duplicate() {
         let state = SocketState::new(false);
         let ch = Uuid::new_v4();
         let out = RefCell::new(Vec::new());
-        let emit = |v: &Value| out.borrow_mut().push(v["seq"].as_i64().unwrap_or(-1));
-        let msg = |seq: i64| json!({ "seq": seq });
+        let emit = |f: &Frame| out.borrow_mut().push(seq_of(f));
+        let msg = |seq: i64| Frame::event("messageBroadcast", &json!({ "seq": seq })).unwrap();
         state.begin_replay(ch, 10);
         // Live messages arrive while history is read: held back (12 twice, as after a
         // relay gap-fill), and the sender's own message is never re-sent.

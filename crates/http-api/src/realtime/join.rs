@@ -1,11 +1,12 @@
 //! ROOM_JOINING (spec 5.5 type 1), with membership when auth is on and resume by `lastSeq`.
 
 use agentd_core::ids::parse_uuid;
-use agentd_socketio::Socket;
+use agentd_socketio::{Frame, Socket};
 use agentd_storage::{ChannelStore, MessagePage, MessageStore, StorageError};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::entity::{self, EntityJoined, Origin};
 use super::payload::{error, message_broadcast};
 use super::{Core, app};
 
@@ -66,13 +67,14 @@ pub(crate) async fn handle(core: &Core, socket: &Socket, payload: &Value) {
             if let Err(e) = replay(core, socket, channel_id, after).await {
                 tracing::warn!(channel.id = %channel_id, error = %e, "resume replay failed");
             }
-            state.finish_replay(|v| emit_broadcast(socket, v), channel_id);
+            state.finish_replay(|f| emit_frame(socket, f), channel_id);
         }
         None => {
             state.join(channel_id);
             socket.join(channel_id);
         }
     }
+    entity_joined(core, socket, channel_id, payload).await;
     let mut reply = json!({
         "message": format!("Socket {} successfully joined channel {channel_id}.", socket.id()),
         "channelId": channel_id,
@@ -83,6 +85,23 @@ pub(crate) async fn handle(core: &Core, socket: &Socket, payload: &Value) {
     }
     let _ = socket.emit("channel_joined", &reply);
     let _ = socket.emit("room_joined", &reply);
+}
+
+/// Step 4: a join naming an `entityId` fires `ENTITY_JOINED` to the channel's agents. With
+/// auth on the handshake's entity is the one that joined, whatever the payload says.
+async fn entity_joined(core: &Core, socket: &Socket, channel_id: Uuid, payload: &Value) {
+    let Some(named) = uuid_field(payload, "entityId") else {
+        return;
+    };
+    let entity = match (core.auth_on(), socket.entity_id()) {
+        (true, Some(entity)) => entity,
+        _ => named,
+    };
+    // A channel that does not exist (yet) has no agents to tell.
+    if let Ok(channel) = core.db.get_channel(channel_id).await {
+        let event = EntityJoined::new(entity, &channel, payload, Origin::Join);
+        entity::fire(core, &channel, &event).await;
+    }
 }
 
 /// Emits the stored messages after `after`, oldest first, through the socket's cursor.
@@ -112,12 +131,13 @@ async fn replay(
         page.sort_by_key(|m| m.seq);
         for m in &page {
             let is_agent = core.agents.is_running(m.author_id);
-            state.replay_one(
-                |v| emit_broadcast(socket, v),
-                channel,
-                m.seq,
-                &message_broadcast(m, server_id, is_agent, &core.media_root()),
-            );
+            let payload = message_broadcast(m, server_id, is_agent, &core.media_root());
+            match Frame::event("messageBroadcast", &payload) {
+                Ok(frame) => {
+                    state.replay_one(|f| emit_frame(socket, f), channel, m.seq, &frame);
+                }
+                Err(e) => tracing::warn!(message.id = %m.id, error = %e, "cannot encode"),
+            }
             cursor = cursor.max(m.seq);
             sent += 1;
         }
@@ -125,7 +145,8 @@ async fn replay(
     Ok(())
 }
 
-/// Emits one `messageBroadcast`; a closed or slow socket is handled by the protocol layer.
-pub(crate) fn emit_broadcast(socket: &Socket, payload: &Value) {
-    let _ = socket.emit("messageBroadcast", payload);
+/// Sends one encoded `messageBroadcast`; a closed or slow socket is handled by the
+/// protocol layer.
+pub(crate) fn emit_frame(socket: &Socket, frame: &Frame) {
+    let _ = socket.emit_frame(frame);
 }

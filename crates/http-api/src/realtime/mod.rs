@@ -12,6 +12,7 @@
 
 mod app;
 mod cursor;
+mod entity;
 mod join;
 pub mod logs;
 mod payload;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use agentd_bus::{BusEvent, Received};
 use agentd_core::model::Message;
 use agentd_core::time::to_millis;
-use agentd_socketio::{Socket, SocketIoServer};
+use agentd_socketio::{Frame, SocketIoServer};
 use agentd_storage::{ChannelStore, MessagePage, MessageStore, StorageError};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -42,8 +42,9 @@ pub(crate) async fn run(core: Arc<Core>, io: SocketIoServer) {
 }
 
 impl Relay {
-    fn room(&self, channel: Uuid) -> Vec<Socket> {
-        self.io.to(channel).sockets()
+    /// Whether no socket of this instance is in the channel's room.
+    fn room_empty(&self, channel: Uuid) -> bool {
+        self.io.to(channel).is_empty()
     }
 
     fn emit(&self, channel: Uuid, event: &str, data: &Value) {
@@ -101,7 +102,7 @@ impl Relay {
                 channel_id,
                 deleted: false,
             } => {
-                if self.room(channel_id).is_empty() {
+                if self.room_empty(channel_id) {
                     return;
                 }
                 if let Ok(channel) = self.core.db.get_channel(channel_id).await {
@@ -115,21 +116,24 @@ impl Relay {
             BusEvent::MessageStreamChunk {
                 channel_id,
                 message_id,
+                agent_id,
                 index,
                 chunk,
             } => self.emit(
                 channel_id,
                 "messageStreamChunk",
                 &json!({"messageId": message_id, "chunk": chunk, "index": index,
-                        "channelId": channel_id, "roomId": channel_id}),
+                        "agentId": agent_id, "channelId": channel_id, "roomId": channel_id}),
             ),
             BusEvent::MessageStreamError {
                 channel_id,
                 message_id,
+                agent_id,
                 code,
             } => {
                 let body = json!({"messageId": message_id, "channelId": channel_id,
-                                  "roomId": channel_id, "error": code, "code": code});
+                                  "roomId": channel_id, "agentId": agent_id,
+                                  "error": code, "code": code});
                 self.emit(channel_id, "messageStreamError", &body);
                 self.emit(channel_id, "messageError", &body);
             }
@@ -158,7 +162,7 @@ impl Relay {
         if last.is_some_and(|l| seq <= l) {
             return Ok(());
         }
-        if self.room(channel).is_empty() {
+        if self.room_empty(channel) {
             // Nobody here listens: only keep the position of channels already tracked.
             if let Some(l) = self.core.relayed().get_mut(&channel) {
                 *l = seq;
@@ -179,7 +183,7 @@ impl Relay {
     /// `updatedAt` (ms) and `rawMessage` (spec 3.3); it does not move the seq cursor, as the
     /// message keeps its place in the channel.
     async fn message_updated(&self, channel: Uuid, id: Uuid) {
-        if self.room(channel).is_empty() {
+        if self.room_empty(channel) {
             return;
         }
         let m = match self.core.db.get_message(id).await {
@@ -237,7 +241,7 @@ impl Relay {
         let channels: Vec<(Uuid, i64)> =
             self.core.relayed().iter().map(|(c, l)| (*c, *l)).collect();
         for (channel, last) in channels {
-            if self.room(channel).is_empty() {
+            if self.room_empty(channel) {
                 continue;
             }
             if let Err(e) = self.catch_up(channel, last, None).await {
@@ -247,33 +251,39 @@ impl Relay {
     }
 
     /// Sends one message to the room through each socket's cursor; the sender's own socket
-    /// (named in the metadata by the socket path) already has it.
+    /// (named in the metadata by the socket path) already has it. The packet is encoded
+    /// once for the whole room; each socket's queue shares it.
     async fn deliver(&mut self, m: &Message) {
         self.core.relayed().insert(m.channel_id, m.seq);
         let is_agent = self.core.agents.is_running(m.author_id);
         let server_id = self.core.server_of(m.channel_id).await;
         let payload = message_broadcast(m, server_id, is_agent, &self.core.media_root());
+        let frame = match Frame::event("messageBroadcast", &payload) {
+            Ok(frame) => frame,
+            Err(e) => {
+                tracing::warn!(message.id = %m.id, error = %e, "cannot encode broadcast");
+                return;
+            }
+        };
         let sender_socket = m
             .metadata
             .as_ref()
             .and_then(|v| v.get("socket_id"))
             .and_then(Value::as_str);
-        for socket in self.room(m.channel_id) {
+        self.io.to(m.channel_id).for_each(|socket| {
             let is_sender = sender_socket == Some(socket.id());
-            match app::state(&socket) {
+            match app::state(socket) {
                 Some(state) => state.deliver(
-                    |v| super::join::emit_broadcast(&socket, v),
+                    |f| super::join::emit_frame(socket, f),
                     m.channel_id,
                     m.seq,
-                    &payload,
+                    &frame,
                     is_sender,
                 ),
-                None if !is_sender => {
-                    let _ = socket.emit("messageBroadcast", &payload);
-                }
+                None if !is_sender => super::join::emit_frame(socket, &frame),
                 None => {}
             }
-        }
+        });
         if !is_agent && self.agent_will_answer(m).await {
             self.emit(
                 m.channel_id,

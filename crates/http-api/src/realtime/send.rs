@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::Core;
+use super::entity::{self, EntityJoined, Origin};
 use super::payload::{error, message_broadcast};
 
 /// Spec 5.5 wording of an invalid send (verified).
@@ -94,6 +95,11 @@ async fn store_and_emit(
         if !members.contains(&send.sender_id) {
             return Err(DENIED.to_owned());
         }
+    }
+    // Step 1: a DM introduces the sender to the channel's agents first.
+    if is_dm(&send.metadata) {
+        let event = EntityJoined::new(send.sender_id, &channel, payload, Origin::DmMessage);
+        entity::fire(core, &channel, &event).await;
     }
     let sender_name = payload
         .get("senderName")

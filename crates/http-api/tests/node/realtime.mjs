@@ -158,6 +158,8 @@ const scenarios = {
     assert.deepEqual(reply.actions, ["REPLY"]);
     const chunk = await seen(a, "messageStreamChunk");
     assert.equal(chunk.channelId, cfg.channel);
+    assert.equal(chunk.agentId, cfg.agent);
+    assert.equal(chunk.messageId, reply.id);
     await seen(a, "messageComplete", (d) => d.channelId === cfg.channel);
     await seen(a, "controlMessage", (d) => d.action === "enable_input");
     const order = a.seen.map(([e, d]) => (e === "controlMessage" ? d.action : e));
@@ -245,6 +247,9 @@ const scenarios = {
     assert.equal(upd.updates.messageServerId, cfg.server);
     const serr = await seen(a, "messageStreamError");
     assert.equal(serr.code, "MODEL_TIMEOUT");
+    assert.equal(serr.error, "MODEL_TIMEOUT");
+    assert.equal(serr.agentId, cfg.agent);
+    assert.equal(serr.channelId, ch);
     assert.equal((await seen(a, "messageError")).code, "MODEL_TIMEOUT");
     assert.deepEqual(await seen(a, "channelCleared"), { channelId: ch, roomId: ch });
     assert.deepEqual(await seen(a, "channelDeleted"), { channelId: ch, roomId: ch });
@@ -263,6 +268,16 @@ const scenarios = {
       await refused(connect({ entityId: cfg.e1, ...key }, { extraHeaders: { origin: "http://evil.test" } })),
       "Origin not allowed",
     );
+  },
+
+  // ENTITY_JOINED: a join naming the entity, then a DM send from another client; the Rust
+  // side checks what the channel's agents recorded once the server has answered both.
+  async entity_joined() {
+    const a = await connected(connect({ entityId: cfg.e1, ...key }));
+    await join(a, { channelId: cfg.channel, entityId: cfg.e1, username: "ada", displayName: "Ada Lovelace" });
+    const b = await connected(connect({ entityId: cfg.e2, ...key }));
+    send(b, { channelId: cfg.dm, message: "hello in private", senderName: "Bo", metadata: { isDm: true } });
+    await seen(b, "messageAck", (d) => d.channelId === cfg.dm);
   },
 
   async auth_rules() {

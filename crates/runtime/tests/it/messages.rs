@@ -175,7 +175,7 @@ async fn provider_errors_reach_the_channel_with_a_code(c: Ctx) {
     })
     .await;
     assert!(
-        matches!(ev, BusEvent::MessageStreamError { channel_id, ref code, .. } if channel_id == ch.id && code == "MODEL_TIMEOUT")
+        matches!(ev, BusEvent::MessageStreamError { channel_id, agent_id, ref code, .. } if channel_id == ch.id && agent_id == agent.id && code == "MODEL_TIMEOUT")
     );
     next_event(&mut sub, |e| matches!(e, BusEvent::MessageComplete { .. })).await;
     stop.send(true).unwrap();

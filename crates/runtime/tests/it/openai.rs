@@ -309,8 +309,12 @@ async fn an_agent_streams_its_reply_through_the_bus(c: Ctx) {
                 index,
                 chunk,
                 message_id,
+                agent_id,
                 ..
-            } => chunks.push((index, chunk, message_id)),
+            } => {
+                assert_eq!(agent_id, agent.id, "chunks name their agent");
+                chunks.push((index, chunk, message_id));
+            }
             BusEvent::NewMessage {
                 author_id,
                 message_id,

@@ -9,12 +9,13 @@ use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
-use crate::engine::packet::{EnginePacket, decode_payload, encode_payload};
+use crate::engine::frame::{Frame, join_frames};
+use crate::engine::packet::{EnginePacket, decode_payload};
 use crate::engine::session::{EngineSession, Transport};
 use crate::reason::DisconnectReason;
 use crate::server::{EngineError, ServerInner};
 
-fn text(body: String) -> HttpResponse {
+fn text(body: impl actix_web::body::MessageBody + 'static) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(ContentType::plaintext())
         .body(body)
@@ -37,7 +38,7 @@ pub(crate) async fn poll(server: &Arc<ServerInner>, session: Arc<EngineSession>)
         session.close(DisconnectReason::TransportError);
         return EngineError::BadRequest.response();
     };
-    let mut packets: Vec<Arc<str>> = Vec::new();
+    let mut packets: Vec<Frame> = Vec::new();
     match rx.try_recv() {
         Ok(packet) => packets.push(packet),
         Err(_) if session.is_closed() => {}
@@ -64,10 +65,10 @@ pub(crate) async fn poll(server: &Arc<ServerInner>, session: Arc<EngineSession>)
         }
     }
     if session.is_closed() && rx.is_empty() {
-        packets.push(EnginePacket::Close.encode().into());
+        packets.push(Frame::from_static("1"));
         server.remove_session(&session.sid);
     }
-    text(encode_payload(&packets))
+    text(join_frames(packets))
 }
 
 /// A POST of client packets; the body may not exceed `maxPayload` (413 and the session is

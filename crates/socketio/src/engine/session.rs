@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify, mpsc, watch};
 
+use crate::engine::frame::Frame;
 use crate::engine::packet::EnginePacket;
 use crate::reason::DisconnectReason;
 use crate::sio::packet::SioPacket;
@@ -39,10 +40,10 @@ pub(crate) enum QueueError {
 pub(crate) struct EngineSession {
     /// The Engine.IO session id (`sid` query parameter).
     pub(crate) sid: Arc<str>,
-    outbound: mpsc::Sender<Arc<str>>,
+    outbound: mpsc::Sender<Frame>,
     /// The receiving end of the outbound queue; holding its lock means "I am the reader":
     /// a pending poll or the websocket writer. `try_lock` failing on a GET is an overlap.
-    pub(crate) outbound_rx: Mutex<mpsc::Receiver<Arc<str>>>,
+    pub(crate) outbound_rx: Mutex<mpsc::Receiver<Frame>>,
     /// Held while a POST is being processed, to refuse overlapping POSTs.
     pub(crate) post_lock: Mutex<()>,
     transport: AtomicU8,
@@ -51,6 +52,9 @@ pub(crate) struct EngineSession {
     /// Releases the pending poll with a noop once the websocket probe succeeded.
     pub(crate) flush_poll: Notify,
     closed: watch::Sender<Option<DisconnectReason>>,
+    /// Mirrors `closed` for the send path: a broadcast checks 1,000 sessions, and reading
+    /// the watch takes its lock, an atomic does not.
+    is_closed: AtomicBool,
     pong_seen: AtomicBool,
     pong: Notify,
     inbound: mpsc::Sender<SioPacket>,
@@ -78,6 +82,7 @@ impl EngineSession {
             upgrading: AtomicBool::new(false),
             flush_poll: Notify::new(),
             closed,
+            is_closed: AtomicBool::new(false),
             pong_seen: AtomicBool::new(false),
             pong: Notify::new(),
             inbound,
@@ -100,7 +105,7 @@ impl EngineSession {
     }
 
     /// Queues an encoded Engine.IO packet without waiting; a full queue closes the session.
-    pub(crate) fn send(&self, packet: Arc<str>) -> Result<(), QueueError> {
+    pub(crate) fn send(&self, packet: Frame) -> Result<(), QueueError> {
         if self.is_closed() {
             return Err(QueueError::Closed);
         }
@@ -116,7 +121,7 @@ impl EngineSession {
 
     /// Queues a Socket.IO packet wrapped in an Engine.IO message.
     pub(crate) fn send_sio(&self, packet: &SioPacket) -> Result<(), QueueError> {
-        self.send(EnginePacket::Message(packet.encode()).encode().into())
+        self.send(Frame::from(EnginePacket::Message(packet.encode()).encode()))
     }
 
     /// Closes the session once; later calls keep the first reason. Returns whether this
@@ -125,6 +130,9 @@ impl EngineSession {
         let closed = self.closed.send_if_modified(|state| {
             if state.is_none() {
                 *state = Some(reason);
+                // Before the watchers wake (they are notified after this closure), so a
+                // woken task never sees the session open.
+                self.is_closed.store(true, Ordering::Release);
                 true
             } else {
                 false
@@ -138,7 +146,7 @@ impl EngineSession {
 
     /// Whether the session has been closed.
     pub(crate) fn is_closed(&self) -> bool {
-        self.closed.borrow().is_some()
+        self.is_closed.load(Ordering::Acquire)
     }
 
     /// The reason the session was closed, if it was.
@@ -191,7 +199,7 @@ impl EngineSession {
     /// Pings every `interval` and closes the session when a pong does not arrive within
     /// `timeout`; returns when the session is closed, for whatever reason.
     pub(crate) async fn heartbeat(&self, interval: Duration, timeout: Duration) {
-        let ping: Arc<str> = Arc::from("2");
+        let ping = Frame::from_static("2");
         loop {
             tokio::select! {
                 () = tokio::time::sleep(interval) => {}

@@ -124,6 +124,10 @@ async fn serve(
 ) {
     // Waits for a pending poll (released by the noop) to let go of the queue.
     let mut rx = session.outbound_rx.lock().await;
+    // One close subscription for the session's life: a fresh one per loop turn would take
+    // the watch's lock for every packet sent (profiled on the fan-out benchmark).
+    let closed = session.closed();
+    tokio::pin!(closed);
     loop {
         tokio::select! {
             message = stream.recv() => {
@@ -151,12 +155,12 @@ async fn serve(
             }
             packet = rx.recv() => {
                 let Some(packet) = packet else { break };
-                if ws.text(packet.to_string()).await.is_err() {
+                if ws.text(packet.into_inner()).await.is_err() {
                     session.close(DisconnectReason::TransportClose);
                     break;
                 }
             }
-            _ = session.closed() => break,
+            _ = &mut closed => break,
         }
     }
     // Deliver what was queued before the close (a server DISCONNECT, say), unless the
@@ -164,7 +168,7 @@ async fn serve(
     while session.close_reason() != Some(DisconnectReason::SlowClient)
         && let Ok(packet) = rx.try_recv()
     {
-        if ws.text(packet.to_string()).await.is_err() {
+        if ws.text(packet.into_inner()).await.is_err() {
             break;
         }
     }

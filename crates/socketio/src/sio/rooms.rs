@@ -6,8 +6,8 @@ use std::sync::{Arc, PoisonError, RwLock};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::engine::frame::Frame;
 use crate::server::ServerInner;
-use crate::sio::packet::encode_event_raw;
 use crate::sio::socket::{EmitError, Socket};
 
 /// A room name; built from a string or a UUID (a UUID becomes its hyphenated lower-case
@@ -85,19 +85,42 @@ impl Rooms {
         }
     }
 
-    /// The sockets in any of `rooms`, each once, without `except`.
-    pub(crate) fn sockets_in(&self, rooms: &[Room], except: &HashSet<Arc<str>>) -> Vec<Socket> {
+    /// Calls `f` once for each socket in any of `rooms`, without `except`, under the read
+    /// lock: no socket list is built and nothing is allocated for one room (the usual case),
+    /// so a broadcast costs no per-socket allocation. `f` must not join or leave rooms.
+    pub(crate) fn for_each_in(
+        &self,
+        rooms: &[Room],
+        except: &HashSet<Arc<str>>,
+        mut f: impl FnMut(&Socket),
+    ) {
         let members = self.members.read().unwrap_or_else(PoisonError::into_inner);
+        if let [room] = rooms {
+            for (id, socket) in members.get(room).into_iter().flatten() {
+                if except.is_empty() || !except.contains(id) {
+                    f(socket);
+                }
+            }
+            return;
+        }
         let mut seen = HashSet::new();
-        let mut out = Vec::new();
         for room in rooms {
             for (id, socket) in members.get(room).into_iter().flatten() {
                 if !except.contains(id) && seen.insert(id.clone()) {
-                    out.push(socket.clone());
+                    f(socket);
                 }
             }
         }
-        out
+    }
+
+    /// Whether none of `rooms` has a socket other than `except`.
+    pub(crate) fn none_in(&self, rooms: &[Room], except: &HashSet<Arc<str>>) -> bool {
+        let members = self.members.read().unwrap_or_else(PoisonError::into_inner);
+        !rooms.iter().any(|room| {
+            members
+                .get(room)
+                .is_some_and(|sockets| sockets.keys().any(|id| !except.contains(id)))
+        })
     }
 }
 
@@ -125,21 +148,40 @@ impl Broadcast {
 
     /// The sockets the broadcast would reach now.
     pub fn sockets(&self) -> Vec<Socket> {
-        self.server.rooms.sockets_in(&self.rooms, &self.except)
+        let mut out = Vec::new();
+        self.for_each(|socket| out.push(socket.clone()));
+        out
     }
 
-    /// Emits `event` with one argument to every addressed socket; the argument is
-    /// serialised once. A socket whose queue is full is disconnected and skipped, so one
-    /// slow client never delays the others. Returns how many sockets got the event.
+    /// Whether the broadcast would reach nobody now (cheaper than `sockets().is_empty()`).
+    pub fn is_empty(&self) -> bool {
+        self.server.rooms.none_in(&self.rooms, &self.except)
+    }
+
+    /// Calls `f` for every addressed socket, each once, without building a list; for
+    /// per-socket decisions (a delivery cursor, say) around a shared [`Frame`]. `f` runs
+    /// under the room table's read lock, so it must not join or leave rooms.
+    pub fn for_each(&self, f: impl FnMut(&Socket)) {
+        self.server.rooms.for_each_in(&self.rooms, &self.except, f);
+    }
+
+    /// Emits `event` with one argument to every addressed socket; the packet is encoded
+    /// once and shared by all of them. A socket whose queue is full is disconnected and
+    /// skipped, so one slow client never delays the others. Returns how many sockets got
+    /// the event.
     pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<usize, EmitError> {
-        let arg = serde_json::to_string(data).map_err(EmitError::Serialize)?;
-        let packet: Arc<str> = format!("4{}", encode_event_raw(event, &[&arg])).into();
+        let frame = Frame::event(event, data).map_err(EmitError::Serialize)?;
+        Ok(self.emit_frame(&frame))
+    }
+
+    /// Sends an already-encoded packet to every addressed socket; returns how many got it.
+    pub fn emit_frame(&self, frame: &Frame) -> usize {
         let mut delivered = 0;
-        for socket in self.sockets() {
-            if socket.send_engine(packet.clone()).is_ok() {
+        self.for_each(|socket| {
+            if socket.emit_frame(frame).is_ok() {
                 delivered += 1;
             }
-        }
-        Ok(delivered)
+        });
+        delivered
     }
 }

@@ -12,11 +12,12 @@ use serde_json::{Value, json};
 use thiserror::Error;
 use tokio::sync::{Notify, mpsc};
 
+use crate::engine::frame::Frame;
 use crate::engine::session::{EngineSession, QueueError};
 use crate::reason::DisconnectReason;
 use crate::server::ServerInner;
 use crate::sio::app::{HandshakeRequest, SocketIdentity};
-use crate::sio::packet::{DEFAULT_NAMESPACE, SioPacket, encode_event_raw};
+use crate::sio::packet::{DEFAULT_NAMESPACE, SioPacket};
 use crate::sio::rooms::{Broadcast, Room};
 
 /// Why an emit did not reach the client's queue.
@@ -101,18 +102,23 @@ impl Socket {
 
     /// Emits `event` with one JSON argument to this client.
     pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
-        let arg = serde_json::to_string(data).map_err(EmitError::Serialize)?;
-        self.send_engine(format!("4{}", encode_event_raw(event, &[&arg])).into())
+        let frame = Frame::event(event, data).map_err(EmitError::Serialize)?;
+        self.send_engine(frame)
     }
 
     /// Emits `event` with any number of arguments (zero included).
     pub fn emit_args(&self, event: &str, args: &[Value]) -> Result<(), EmitError> {
-        let args: Vec<String> = args.iter().map(Value::to_string).collect();
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        self.send_engine(format!("4{}", encode_event_raw(event, &args)).into())
+        let frame = Frame::event_args(event, args).map_err(EmitError::Serialize)?;
+        self.send_engine(frame)
     }
 
-    pub(crate) fn send_engine(&self, packet: Arc<str>) -> Result<(), EmitError> {
+    /// Sends a packet encoded once for many sockets ([`Frame::event`]); the socket's queue
+    /// shares the frame's buffer, nothing is copied or allocated.
+    pub fn emit_frame(&self, frame: &Frame) -> Result<(), EmitError> {
+        self.send_engine(frame.clone())
+    }
+
+    pub(crate) fn send_engine(&self, packet: Frame) -> Result<(), EmitError> {
         if self.inner.kicked.load(Ordering::Acquire) {
             return Err(EmitError::Closed);
         }

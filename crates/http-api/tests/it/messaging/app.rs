@@ -200,6 +200,7 @@ pub fn echo_agent(app: &App, agent: Uuid, delay: Duration) {
             bus.publish(BusEvent::MessageStreamChunk {
                 channel_id,
                 message_id: reply.id,
+                agent_id: agent,
                 index: 0,
                 chunk: "echo".into(),
             });

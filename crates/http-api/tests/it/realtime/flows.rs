@@ -83,6 +83,7 @@ fn spawn_fake_agent(server: &RtServer, agent: Uuid, channel: Uuid) {
             bus.publish(BusEvent::MessageStreamChunk {
                 channel_id: channel,
                 message_id: reply_id,
+                agent_id: agent,
                 index: 0,
                 chunk: "echo".into(),
             });
@@ -302,6 +303,7 @@ async fn bus_events_reach_the_channel_room() {
         bus.publish(BusEvent::MessageStreamError {
             channel_id: channel,
             message_id: m.id,
+            agent_id: author,
             code: "MODEL_TIMEOUT".into(),
         });
         bus.publish(BusEvent::ChannelCleared {
@@ -312,7 +314,9 @@ async fn bus_events_reach_the_channel_room() {
             deleted: true,
         });
     });
-    run_node("events", &server.url, "default", ids.config()).await;
+    let mut config = ids.config();
+    config["agent"] = json!(ids.e2);
+    run_node("events", &server.url, "default", config).await;
     publisher.await.unwrap();
     server.stop().await;
 }
@@ -360,7 +364,8 @@ async fn auth_on_requires_membership_and_ignores_claimed_sender() {
 
 /// The fan-out benchmark of issue 5 against an in-process server (numbers from a debug
 /// build are pessimistic; see docs/REALTIME.md). Run with
-/// `FANOUT_CLIENTS=1000 cargo nextest run -p agentd-http-api --run-ignored only fanout --no-capture`.
+/// `FANOUT_CLIENTS=1000 cargo nextest run -p agentd-http-api --run-ignored only fanout --no-capture`;
+/// `FANOUT_PROCS=P` spreads the receivers over P node processes (docs/BENCHMARKS.md).
 #[actix_web::test]
 #[ignore = "benchmark, not a test"]
 async fn fanout_benchmark() {
