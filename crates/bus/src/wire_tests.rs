@@ -178,5 +178,8 @@ fn stream_events_from_an_older_instance_decode_with_a_nil_agent() {
     );
     let decoded = decode(old.as_bytes()).expect("an event without agent_id still decodes");
     let text = format!("{decoded:?}");
-    assert!(text.contains("agent_id: 00000000-0000-0000-0000-000000000000"), "{text}");
+    assert!(
+        text.contains("agent_id: 00000000-0000-0000-0000-000000000000"),
+        "{text}"
+    );
 }
