@@ -63,9 +63,11 @@ pub struct AgentRuntime {
 }
 
 #[path = "agent_mirror.rs"]
-mod mirror;
+pub(crate) mod mirror;
 #[path = "agent_turn.rs"]
 mod turn;
+
+pub use mirror::ensure_channel_room;
 
 impl AgentRuntime {
     /// A runtime for `agent` with the [`core`](crate::plugin::core) plugin only; nothing

@@ -17,7 +17,7 @@ pub mod prompt;
 pub mod provider;
 pub mod service;
 
-pub use agent::{AgentRuntime, RuntimeConfig};
+pub use agent::{AgentRuntime, RuntimeConfig, ensure_channel_room};
 pub use manager::{AgentManager, ManagerError};
 pub use provider::{
     ElizaProvider, GenerateRequest, ModelProvider, ProviderError, provider_for, provider_with_env,

@@ -14,7 +14,6 @@
 //! the client gave. Every write is an idempotent "ensure"; a failure is logged and never
 //! stops the join or the send.
 
-use agentd_core::create_unique_uuid;
 use agentd_core::model::Channel;
 use agentd_storage::prelude::*;
 use agentd_storage::{DM_CHANNEL_KIND, StorageError};
@@ -141,34 +140,8 @@ async fn sync_entity(
     channel: &Channel,
     event: &EntityJoined,
 ) -> Result<(), StorageError> {
-    let short = |id: Uuid| id.to_string()[..8].to_owned();
     let now = Utc::now();
-    let world_id = create_unique_uuid(agent_id, &channel.message_server_id.to_string());
-    let room_id = create_unique_uuid(agent_id, &channel.id.to_string());
-    core.db
-        .ensure_world(&agentd_core::agent_data::World {
-            id: world_id,
-            agent_id,
-            name: format!("Server {}", short(channel.message_server_id)),
-            metadata: None,
-            message_server_id: Some(channel.message_server_id),
-            created_at: now,
-        })
-        .await?;
-    core.db
-        .ensure_room(&agentd_core::agent_data::Room {
-            id: room_id,
-            agent_id: Some(agent_id),
-            source: event.source.to_owned(),
-            kind: channel.kind.clone(),
-            message_server_id: Some(channel.message_server_id),
-            world_id: Some(world_id),
-            name: Some(channel.name.clone()),
-            metadata: channel.metadata.clone(),
-            channel_id: Some(channel.id),
-            created_at: now,
-        })
-        .await?;
+    agentd_runtime::ensure_channel_room(&core.db, agent_id, channel, event.source).await?;
     let display = event.meta_str("displayName");
     let username = event.meta_str("username");
     let mut names: Vec<String> = [display, username]
@@ -178,7 +151,7 @@ async fn sync_entity(
         .collect();
     names.dedup();
     if names.is_empty() {
-        names.push(format!("User-{}", short(event.entity_id)));
+        names.push(format!("User-{}", &event.entity_id.to_string()[..8]));
     }
     core.db
         .ensure_entity(&agentd_core::agent_data::Entity {
