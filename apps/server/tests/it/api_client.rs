@@ -8,8 +8,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
 
-use agentd::{Application, Settings};
-
 /// The suite's folder once its pinned dependencies are installed, or `None` (skip).
 fn suite_dir() -> Option<PathBuf> {
     let dir =
@@ -50,26 +48,7 @@ async fn the_official_api_client_works_against_agentd() {
         ("ELIZA_DATA_DIR".into(), dir.path().display().to_string()),
         ("AGENTD_DEFAULT_AGENT".into(), "false".into()),
     ]);
-    let settings = Settings::from_sources(None, &env).unwrap();
-    let app = Application::build(settings).await.unwrap();
-    let url = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.shutdown_handle();
-    let running = actix_web::rt::spawn(app.run_until_stopped());
-
-    // Blocking wait on a pool thread, so the server keeps serving on this one. The script's
-    // own client timeouts (20 s per call) bound it.
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("conformance.mjs")
-            .env("AGENTD_URL", &url)
-            .current_dir(&suite)
-            .output()
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    handle.stop().await;
-    running.await.unwrap().unwrap();
+    let output = crate::run_node_against_server(&env, &suite, "conformance.mjs", &[]).await;
 
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!("{stdout}");

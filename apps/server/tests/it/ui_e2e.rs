@@ -11,8 +11,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use agentd::{Application, Settings};
-
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn workspace() -> PathBuf {
@@ -77,28 +75,13 @@ async fn run_e2e(environment: &str) {
         ("AGENTD_UI_DIR".into(), ui.display().to_string()),
         ("NODE_ENV".into(), environment.into()),
     ]);
-    let settings = Settings::from_sources(None, &env).unwrap();
-    let app = Application::build(settings).await.unwrap();
-    let url = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.shutdown_handle();
-    let running = actix_web::rt::spawn(app.run_until_stopped());
-
     let shots = workspace().join("target/ui-e2e").join(environment);
     let _ = std::fs::remove_dir_all(&shots);
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("e2e.mjs")
-            .env("AGENTD_URL", &url)
-            .env("SHOTS_DIR", &shots)
-            .env("CHROMIUM", CHROMIUM)
-            .current_dir(&suite)
-            .output()
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    handle.stop().await;
-    running.await.unwrap().unwrap();
+    let extra = [
+        ("SHOTS_DIR", shots.into_os_string()),
+        ("CHROMIUM", CHROMIUM.into()),
+    ];
+    let output = crate::run_node_against_server(&env, &suite, "e2e.mjs", &extra).await;
 
     let stdout = String::from_utf8_lossy(&output.stdout);
     eprintln!("{stdout}");
