@@ -32,7 +32,7 @@ impl Db {
                 .await
                 .map_err(|e| StorageError::Migration(e.to_string()))?
             }
-            Inner::Sqlite { pool, write } => {
+            Inner::Sqlite { pool, write, .. } => {
                 let _writer = write.lock().await;
                 let mut conn = pool.get().await?;
                 conn.spawn_blocking(|inner: &mut SqliteConnection| {

@@ -4,15 +4,51 @@ use crate::{Backend, DbConfig, StorageError};
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
-use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use futures_util::FutureExt;
+use diesel_async::sync_connection_wrapper::{SpawnBlocking, SyncConnectionWrapper};
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use futures_util::{FutureExt, TryFutureExt};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
-/// A SQLite connection usable from async code: each query runs on tokio's blocking pool,
-/// never on the calling (request) thread.
-pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+/// A SQLite connection usable from async code; where its queries run is its
+/// [`SqliteRuntime`].
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection, SqliteRuntime>;
+
+/// Where a SQLite connection runs its queries.
+///
+/// Writers run on tokio's blocking pool: a write may wait on the file lock of another
+/// process (the busy timeout) or pay a WAL checkpoint's fsync, and must not stall a
+/// request thread meanwhile. Readers run inline, on the calling thread: in WAL mode a
+/// read never waits for a writer, and the indexed reads this crate issues take
+/// microseconds, less than the two thread hand-offs of the blocking pool (those were the
+/// largest single cost of a history page, issue 9, docs/BENCHMARKS.md).
+pub enum SqliteRuntime {
+    /// On tokio's blocking pool (of the runtime the query is issued on).
+    Blocking,
+    /// On the calling thread.
+    Inline,
+}
+
+impl SpawnBlocking for SqliteRuntime {
+    fn spawn_blocking<'a, R>(
+        &mut self,
+        task: impl FnOnce() -> R + Send + 'static,
+    ) -> futures_util::future::BoxFuture<'a, Result<R, Box<dyn std::error::Error + Send + Sync>>>
+    where
+        R: Send + 'static,
+    {
+        match self {
+            SqliteRuntime::Blocking => tokio::task::spawn_blocking(task)
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+                .boxed(),
+            SqliteRuntime::Inline => futures_util::future::ready(Ok(task())).boxed(),
+        }
+    }
+
+    fn get_runtime() -> Self {
+        SqliteRuntime::Blocking
+    }
+}
 
 /// Set on every new SQLite connection: WAL so readers never block the writer, a busy
 /// timeout so a writer in another process waits instead of failing, foreign keys (off by
@@ -41,8 +77,10 @@ pub(crate) enum Inner {
     /// SQLite, with an in-process writer lock: writers queue fairly on it instead of
     /// sleeping in SQLite's busy handler.
     Sqlite {
-        /// The connections.
+        /// The connections that write (queries on the blocking pool).
         pool: Pool<SqliteConn>,
+        /// The connections that only read (queries inline, see [`SqliteRuntime`]).
+        read: Pool<SqliteConn>,
         /// Held for the whole of each write transaction.
         write: Arc<Mutex<()>>,
     },
@@ -58,8 +96,8 @@ macro_rules! with_conn {
                 let $c: &mut diesel_async::AsyncPgConnection = &mut guard;
                 $body
             }
-            $crate::pool::Inner::Sqlite { pool, .. } => {
-                let mut guard = pool.get().await?;
+            $crate::pool::Inner::Sqlite { read, .. } => {
+                let mut guard = read.get().await?;
                 let $c: &mut $crate::pool::SqliteConn = &mut guard;
                 $body
             }
@@ -77,7 +115,7 @@ macro_rules! with_write_conn {
                 let $c: &mut diesel_async::AsyncPgConnection = &mut guard;
                 $body
             }
-            $crate::pool::Inner::Sqlite { pool, write } => {
+            $crate::pool::Inner::Sqlite { pool, write, .. } => {
                 let _writer = write.lock().await;
                 let mut guard = pool.get().await?;
                 let $c: &mut $crate::pool::SqliteConn = &mut guard;
@@ -131,29 +169,12 @@ impl Db {
             .to_str()
             .ok_or_else(|| StorageError::Unavailable("SQLite path is not UTF-8".to_owned()))?
             .to_owned();
-        let mut config = ManagerConfig::<SqliteConn>::default();
-        config.custom_setup = Box::new(|url| {
-            let url = url.to_owned();
-            async move {
-                let mut conn = SqliteConn::establish(&url).await?;
-                conn.batch_execute(SQLITE_PRAGMAS)
-                    .await
-                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-                Ok(conn)
-            }
-            .boxed()
-        });
-        let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(url, config);
-        let pool = Pool::builder(manager)
-            .max_size(pool_size.clamp(1, SQLITE_MAX_POOL))
-            .runtime(deadpool::Runtime::Tokio1)
-            .wait_timeout(Some(POOL_WAIT_TIMEOUT))
-            .create_timeout(Some(POOL_WAIT_TIMEOUT))
-            .build()
-            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        let pool = sqlite_pool(&url, pool_size, false)?;
+        let read = sqlite_pool(&url, pool_size, true)?;
         Ok(Db {
             inner: Inner::Sqlite {
                 pool,
+                read,
                 write: Arc::new(Mutex::new(())),
             },
         })
@@ -191,4 +212,44 @@ impl std::fmt::Debug for Db {
             .field("backend", &self.backend())
             .finish()
     }
+}
+
+/// A pool of SQLite connections on `url`, each set up with [`SQLITE_PRAGMAS`]; `inline`
+/// connections run their queries on the calling thread (readers, see [`SqliteRuntime`]).
+fn sqlite_pool(
+    url: &str,
+    pool_size: usize,
+    inline: bool,
+) -> Result<Pool<SqliteConn>, StorageError> {
+    let mut config = ManagerConfig::<SqliteConn>::default();
+    config.custom_setup = Box::new(move |url| {
+        let url = url.to_owned();
+        async move {
+            // Opened on the blocking pool whatever the runtime: only queries run inline.
+            let raw = tokio::task::spawn_blocking(move || {
+                <SqliteConnection as diesel::Connection>::establish(&url)
+            })
+            .await
+            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))??;
+            let runtime = if inline {
+                SqliteRuntime::Inline
+            } else {
+                SqliteRuntime::Blocking
+            };
+            let mut conn = SyncConnectionWrapper::with_runtime(raw, runtime);
+            conn.batch_execute(SQLITE_PRAGMAS)
+                .await
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(url, config);
+    Pool::builder(manager)
+        .max_size(pool_size.clamp(1, SQLITE_MAX_POOL))
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(Some(POOL_WAIT_TIMEOUT))
+        .create_timeout(Some(POOL_WAIT_TIMEOUT))
+        .build()
+        .map_err(|e| StorageError::Unavailable(e.to_string()))
 }
