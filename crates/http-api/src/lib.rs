@@ -16,14 +16,16 @@ use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{NormalizePath, TrailingSlash, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpServer, web};
 
 pub use error::{ApiError, Envelope};
 pub use settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret, UiSettings};
 pub use state::AppState;
 
-use middleware::{auth, body_limit, content_type, cors, headers, rate_limit, request_span};
+use middleware::{
+    auth, body_limit, content_type, cors, headers, normalize_path, rate_limit, request_span,
+};
 use routes::{fallback, health, plugin_routes};
 
 /// The version reported by `/health`, `/api/server/health` and `/api/system/version`.
@@ -86,7 +88,7 @@ pub fn create_app(
         .wrap(from_fn(headers::security_headers))
         .wrap(from_fn(request_span::trace_request))
         // Outermost: it rewrites the request head, which needs the request unshared.
-        .wrap(NormalizePath::new(TrailingSlash::Trim))
+        .wrap(from_fn(normalize_path::normalize_path))
 }
 
 /// Starts serving `state` on an already bound listener.

@@ -217,19 +217,23 @@ impl SocketIoServer {
 /// upgrades; POST: polling uploads). Use inside `App::configure` so `create_app` keeps
 /// one place for routes; put it outside rate limiters meant for the REST API.
 pub fn configure(cfg: &mut web::ServiceConfig, server: SocketIoServer) {
-    let get_server = server.inner.clone();
-    let post_server = server.inner;
-    cfg.service(
-        web::resource(["/socket.io/", "/socket.io"])
-            .route(web::get().to(move |req: HttpRequest, body: web::Payload| {
-                let server = get_server.clone();
-                async move { handle_get(server, req, body).await }
-            }))
-            .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
-                let server = post_server.clone();
-                async move { handle_post(server, req, body).await }
-            })),
-    );
+    // Two resources with one static path each, not one resource with a list of paths:
+    // actix-router matches a list with regexes, on every request that reaches it.
+    for path in ["/socket.io/", "/socket.io"] {
+        let get_server = server.inner.clone();
+        let post_server = server.inner.clone();
+        cfg.service(
+            web::resource(path)
+                .route(web::get().to(move |req: HttpRequest, body: web::Payload| {
+                    let server = get_server.clone();
+                    async move { handle_get(server, req, body).await }
+                }))
+                .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
+                    let server = post_server.clone();
+                    async move { handle_post(server, req, body).await }
+                })),
+        );
+    }
 }
 
 /// The Engine.IO query parameters we read; others (`t`, custom ones) are ignored.

@@ -9,6 +9,7 @@ pub mod body_limit;
 pub mod content_type;
 pub mod cors;
 pub mod headers;
+pub mod normalize_path;
 pub mod rate_limit;
 pub mod request_span;
 

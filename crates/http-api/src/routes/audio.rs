@@ -29,31 +29,24 @@ use crate::state::AppState;
 /// Longest text accepted for speech, in characters.
 pub const MAX_SPEECH_CHARS: usize = 4096;
 
-/// Registers the routes inside `/api`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// The routes under `/api/audio`, as one scope (its static prefix keeps every other `/api`
+/// request from matching these patterns, issue 9).
+pub fn scope() -> actix_web::Scope {
     let post = |path: &str, h| {
         web::resource(path)
             .route(web::post().to(h))
             .default_service(web::to(fallback::api_not_found))
     };
-    cfg.service(upload_resource(
-        "/audio/{agentId}/audio-messages",
-        audio_message,
-    ))
-    .service(upload_resource(
-        "/audio/{agentId}/transcriptions",
-        transcription,
-    ))
-    .service(post(
-        "/audio/{agentId}/audio-messages/synthesize",
-        synthesize,
-    ))
-    .service(post("/audio/{agentId}/speech/generate", synthesize))
-    .service(
-        web::resource("/audio/{agentId}/speech/conversation")
-            .route(web::post().to(conversation))
-            .default_service(web::to(fallback::api_not_found)),
-    );
+    web::scope("/audio")
+        .service(upload_resource("/{agentId}/audio-messages", audio_message))
+        .service(upload_resource("/{agentId}/transcriptions", transcription))
+        .service(post("/{agentId}/audio-messages/synthesize", synthesize))
+        .service(post("/{agentId}/speech/generate", synthesize))
+        .service(
+            web::resource("/{agentId}/speech/conversation")
+                .route(web::post().to(conversation))
+                .default_service(web::to(fallback::api_not_found)),
+        )
 }
 
 /// The running agent's provider: 400 `INVALID_ID`, 404 `NOT_FOUND`.

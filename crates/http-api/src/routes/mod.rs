@@ -32,40 +32,47 @@ where
 
 /// Mounts every `/api` sub-router (spec 2.2, step 7); later issues add theirs here.
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    // First: its exact upload resources must precede the `/messaging` scope.
-    media::configure_api(cfg);
-    audio::configure(cfg);
-    cfg.service(
-        web::scope("/agents")
-            .configure(agents::configure)
-            .default_service(web::to(fallback::api_not_found)),
-    )
-    .service(
-        web::scope("/memory")
-            .configure(memory::configure)
-            .default_service(web::to(fallback::api_not_found)),
-    )
-    .service(
-        web::scope("/server")
-            .service(get("/ping", server::get_ping))
-            .service(get("/hello", server::get_hello))
-            .service(get("/status", server::get_status))
-            .service(get("/health", server::get_health))
-            .service(crate::realtime::logs::routes::logs_resource())
-            .default_service(web::to(fallback::api_not_found)),
-    )
-    .service(
-        web::scope("/system")
-            .service(get("/version", system::get_version))
-            .service(get("/config", system::get_config))
-            .service(
-                web::resource("/env/local")
-                    .route(web::get().to(env_local::get_env_local))
-                    .route(web::post().to(env_local::post_env_local))
-                    .default_service(web::to(fallback::api_not_found)),
-            )
-            .default_service(web::to(fallback::api_not_found)),
-    )
-    .configure(sessions::configure)
-    .configure(messaging::configure);
+    // Every group is a scope with a static prefix: actix-router compares a static prefix
+    // as a string, but matches each `{param}` pattern with a regex, so a flat list of
+    // patterns made every request pay for all those before its own (issue 9).
+    cfg.service(media::api_scope())
+        .service(audio::scope())
+        .service(
+            web::scope("/agents")
+                .configure(agents::configure)
+                .default_service(web::to(fallback::api_not_found)),
+        )
+        .service(
+            web::scope("/memory")
+                .configure(memory::configure)
+                .default_service(web::to(fallback::api_not_found)),
+        )
+        .service(
+            web::scope("/server")
+                .service(get("/ping", server::get_ping))
+                .service(get("/hello", server::get_hello))
+                .service(get("/status", server::get_status))
+                .service(get("/health", server::get_health))
+                .service(crate::realtime::logs::routes::logs_resource())
+                .default_service(web::to(fallback::api_not_found)),
+        )
+        .service(
+            web::scope("/system")
+                .service(get("/version", system::get_version))
+                .service(get("/config", system::get_config))
+                .service(
+                    web::resource("/env/local")
+                        .route(web::get().to(env_local::get_env_local))
+                        .route(web::post().to(env_local::post_env_local))
+                        .default_service(web::to(fallback::api_not_found)),
+                )
+                .default_service(web::to(fallback::api_not_found)),
+        )
+        .service(
+            web::scope("/messaging")
+                // First: the exact upload path, before any messaging pattern could take it.
+                .configure(media::configure_messaging)
+                .configure(sessions::configure)
+                .configure(messaging::configure),
+        );
 }

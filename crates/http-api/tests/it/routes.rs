@@ -156,5 +156,15 @@ async fn trailing_slashes_are_tolerated() {
     assert_eq!(app.get("/healthz/").await.status, 200);
     let r = app.get("/api/server/hello/").await;
     assert_eq!(r.body, json!({"message": "Hello World!"}));
+    let r = app.get("//api//server///hello").await;
+    assert_eq!(r.body, json!({"message": "Hello World!"}));
+    // The query string survives the rewrite: an invalid limit is still seen and refused.
+    let r = app
+        .get(&format!(
+            "/api//messaging/channels/{}/messages/?limit=0",
+            uuid::Uuid::new_v4()
+        ))
+        .await;
+    assert_eq!((r.status, &r.body["error"]), (400, &json!("Invalid limit")));
     app.stop().await;
 }

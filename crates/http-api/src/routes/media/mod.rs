@@ -1,9 +1,10 @@
 //! Media: uploads under `/api` and static serving under `/media` (spec 3.8, issue 7).
 //!
-//! Every route here is registered as its own resource, so nothing in this module can shadow
-//! the agents or messaging routes: `/api/messaging/channels/{id}/upload-media` matches that
-//! exact path only, and is registered before the `/messaging` scope (actix takes the first
-//! matching service and never falls through from a scope).
+//! `/api/messaging/channels/{id}/upload-media` is registered first inside the `/messaging`
+//! scope, so it matches that exact path before any messaging route could; the other routes
+//! sit in `/media` scopes of their own. A scope without a default service hands unmatched
+//! paths to its parent's default, so these scopes change no answer, only the cost of
+//! routing (issue 9).
 
 pub mod serve;
 pub mod upload;
@@ -39,35 +40,45 @@ where
         .wrap(from_fn(rate_limit::limit_uploads))
 }
 
-/// The upload routes, mounted inside `/api`; must be configured before any `/messaging` or
-/// `/media` scope.
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
+/// The upload route of a channel, mounted first in the `/api/messaging` scope.
+pub fn configure_messaging(cfg: &mut web::ServiceConfig) {
     cfg.service(upload_resource(
-        "/messaging/channels/{channelId}/upload-media",
+        "/channels/{channelId}/upload-media",
         upload::upload_channel_media,
-    ))
-    .service(upload_resource(
-        "/media/channels/{channelId}/upload-media",
-        upload::upload_channel_media,
-    ))
-    .service(upload_resource(
-        "/media/agents/{agentId}/upload-media",
-        upload::upload_agent_media,
     ));
+}
+
+/// The upload routes under `/api/media`, as one scope: its static prefix is compared before
+/// any of its patterns runs, so other `/api` requests never pay for matching them.
+pub fn api_scope() -> actix_web::Scope {
+    web::scope("/media")
+        .service(upload_resource(
+            "/channels/{channelId}/upload-media",
+            upload::upload_channel_media,
+        ))
+        .service(upload_resource(
+            "/agents/{agentId}/upload-media",
+            upload::upload_agent_media,
+        ))
 }
 
 /// The static routes, mounted at the app root (outside `/api`: no API key, as in elizaOS).
 pub fn configure_static(cfg: &mut web::ServiceConfig) {
+    // One scope, for the same reason as `api_scope`; unmatched `/media/...` paths fall to
+    // the app's default service as before.
     cfg.service(
-        web::resource("/media/uploads/agents/{agentId}/{filename}")
-            .route(web::get().to(serve::get_agent_upload)),
-    )
-    .service(
-        web::resource("/media/uploads/channels/{channelId}/{filename}")
-            .route(web::get().to(serve::get_channel_upload)),
-    )
-    .service(
-        web::resource("/media/generated/{agentId}/{filename}")
-            .route(web::get().to(serve::get_generated)),
+        web::scope("/media")
+            .service(
+                web::resource("/uploads/agents/{agentId}/{filename}")
+                    .route(web::get().to(serve::get_agent_upload)),
+            )
+            .service(
+                web::resource("/uploads/channels/{channelId}/{filename}")
+                    .route(web::get().to(serve::get_channel_upload)),
+            )
+            .service(
+                web::resource("/generated/{agentId}/{filename}")
+                    .route(web::get().to(serve::get_generated)),
+            ),
     );
 }

@@ -37,8 +37,8 @@ const CHANNEL_TYPES: &[&str] = &[
 
 /// Registers the channel routes under both prefixes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/messaging/dm-channel").get(get_dm_channel));
-    for p in ["/messaging/channels", "/messaging/central-channels"] {
+    cfg.service(resource("/dm-channel").get(get_dm_channel));
+    for p in ["/channels", "/central-channels"] {
         cfg.service(resource(p).post(create_channel))
             .service(resource(&format!("{p}/{{channelId}}/details")).get(get_channel_details))
             .service(

@@ -23,11 +23,11 @@ use crate::state::AppState;
 
 /// Registers the core routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/messaging/submit").post(submit_message))
-        .service(resource("/messaging/action").post(submit_action))
-        .service(resource("/messaging/action/{id}").patch(update_action))
-        .service(resource("/messaging/ingest-external").post(ingest_external))
-        .service(resource("/messaging/complete").post(complete_message));
+    cfg.service(resource("/submit").post(submit_message))
+        .service(resource("/action").post(submit_action))
+        .service(resource("/action/{id}").patch(update_action))
+        .service(resource("/ingest-external").post(ingest_external))
+        .service(resource("/complete").post(complete_message));
 }
 
 /// JavaScript truthiness, as 1.7.2 checks `raw_message`.

@@ -33,7 +33,7 @@ const MAX_KEY_LEN: usize = 200;
 
 /// Registers the message routes under both channel prefixes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for p in ["/messaging/channels", "/messaging/central-channels"] {
+    for p in ["/channels", "/central-channels"] {
         cfg.service(
             resource(&format!("{p}/{{channelId}}/messages"))
                 .get(list_messages)

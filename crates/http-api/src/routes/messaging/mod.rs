@@ -2,8 +2,8 @@
 //! the agent-facing core routes, transports and jobs. Errors use family B (jobs: family E,
 //! the same shape) and never store a message that is then rejected.
 //!
-//! Resources are registered at full paths rather than in a `/messaging` scope, so another
-//! module (sessions) can add `/messaging/...` routes without being shadowed by a scope.
+//! Resources are registered relative to the `/messaging` scope that `routes::configure_api`
+//! opens, which also holds the sessions routes and the channel upload route.
 
 pub mod channels;
 pub mod core;

@@ -18,15 +18,15 @@ use crate::state::AppState;
 
 /// Registers the server routes and their aliases.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/messaging/message-server/current").get(get_current_server))
+    cfg.service(resource("/message-server/current").get(get_current_server))
         .service(
-            resource("/messaging/message-servers")
+            resource("/message-servers")
                 .get(list_servers)
                 .post(create_server),
         )
-        .service(resource("/messaging/central-servers").get(list_servers_legacy))
-        .service(resource("/messaging/servers").post(create_server));
-    for prefix in ["/messaging/message-servers", "/messaging/servers"] {
+        .service(resource("/central-servers").get(list_servers_legacy))
+        .service(resource("/servers").post(create_server));
+    for prefix in ["/message-servers", "/servers"] {
         cfg.service(
             resource(&format!("{prefix}/{{serverId}}/agents"))
                 .get(list_server_agents)
@@ -37,8 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .delete(remove_server_agent),
         );
     }
-    cfg.service(resource("/messaging/agents/{agentId}/message-servers").get(list_agent_servers));
-    for prefix in ["/messaging/message-servers", "/messaging/central-servers"] {
+    cfg.service(resource("/agents/{agentId}/message-servers").get(list_agent_servers));
+    for prefix in ["/message-servers", "/central-servers"] {
         cfg.service(resource(&format!("{prefix}/{{serverId}}/channels")).get(list_server_channels));
     }
 }

@@ -30,7 +30,7 @@ pub const MAX_TITLE_CHARS: usize = 80;
 
 /// Registers the route under both channel prefixes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for p in ["/messaging/channels", "/messaging/central-channels"] {
+    for p in ["/channels", "/central-channels"] {
         cfg.service(resource(&format!("{p}/{{channelId}}/generate-title")).post(generate_title));
     }
 }

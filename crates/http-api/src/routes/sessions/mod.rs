@@ -19,7 +19,7 @@ fn resource(path: &str) -> actix_web::Resource {
 
 /// Registers every session route; `health` precedes `{sessionId}`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    const P: &str = "/messaging/sessions";
+    const P: &str = "/sessions";
     cfg.service(resource(&format!("{P}/health")).get(lifecycle::health))
         .service(
             resource(P)
