@@ -9,6 +9,7 @@ use agentd_storage::Db;
 
 use crate::middleware::rate_limit::ApiRateLimit;
 use crate::realtime::Realtime;
+use crate::routes::messaging::history_cache::HistoryCache;
 use crate::settings::ApiSettings;
 
 /// Settings, database, running agents, the bus and the rate limiter, behind one `Arc`.
@@ -29,6 +30,7 @@ struct Inner {
     started_at: Instant,
     rate_limit: ApiRateLimit,
     realtime: Realtime,
+    history_cache: HistoryCache,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
                 started_at: Instant::now(),
                 rate_limit,
                 realtime,
+                history_cache: HistoryCache::default(),
             }),
         }
     }
@@ -94,5 +97,10 @@ impl AppState {
     /// Socket.IO and log streaming (issue 5), shared by all workers like the rate limiter.
     pub fn realtime(&self) -> &Realtime {
         &self.inner.realtime
+    }
+
+    /// Rendered newest history pages, kept while current (issue 9).
+    pub fn history_cache(&self) -> &HistoryCache {
+        &self.inner.history_cache
     }
 }

@@ -58,6 +58,14 @@ pub trait ChannelStore {
         &self,
         channel_id: Uuid,
     ) -> impl Future<Output = Result<Vec<Uuid>, StorageError>> + Send;
+    /// The channel's revision, or `None` if there is no such channel. It changes with every
+    /// committed change to the channel's messages or their delivery states, whoever makes
+    /// it (database triggers keep it): a page rendered at one revision is current for as
+    /// long as the revision is.
+    fn channel_revision(
+        &self,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Option<i64>, StorageError>> + Send;
     /// The oldest DM channel of the server in which both entities participate, if any.
     fn find_dm_channel(
         &self,
@@ -184,6 +192,17 @@ impl ChannelStore for Db {
                 .await
                 .or_not_found("channel")?;
             Ok(r.into())
+        })
+    }
+
+    async fn channel_revision(&self, id: Uuid) -> Result<Option<i64>, StorageError> {
+        with_conn!(self, |c| {
+            Ok(channels::table
+                .find(Id(id))
+                .select(channels::revision)
+                .first(c)
+                .await
+                .optional()?)
         })
     }
 

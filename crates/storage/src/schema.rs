@@ -227,6 +227,7 @@ diesel::table! {
         last_seq -> BigInt,
         created_at -> DbTimestamp,
         updated_at -> DbTimestamp,
+        revision -> BigInt,
     }
 }
 

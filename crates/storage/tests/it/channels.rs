@@ -134,3 +134,75 @@ async fn find_dm_channel(t: &TestDb) {
     assert_eq!(t.find_dm_channel(Uuid::new_v4(), a, b).await.unwrap(), None);
 }
 contract!(find_dm_channel);
+
+/// The revision moves with every change a history page shows (messages and their delivery
+/// states), through every write path, and only for the channel concerned.
+async fn channel_revision_tracks_message_and_delivery_changes(t: &TestDb) {
+    use agentd_core::model::DeliveryState;
+    use agentd_storage::{Delivery, MessageUpdate};
+    let c = t
+        .create_channel(&channel_value(DEFAULT_SERVER_ID, "GROUP"), &[])
+        .await
+        .unwrap();
+    let other = t
+        .create_channel(&channel_value(DEFAULT_SERVER_ID, "GROUP"), &[])
+        .await
+        .unwrap();
+    assert_eq!(t.channel_revision(Uuid::new_v4()).await.unwrap(), None);
+    let rev = || async { t.channel_revision(c.id).await.unwrap().unwrap() };
+    let mut seen = vec![rev().await];
+    fn changed(seen: &mut Vec<i64>, r: i64, what: &str) {
+        assert!(!seen.contains(&r), "{what} left the revision at {r}");
+        seen.push(r);
+    }
+
+    let m = t
+        .create_message(&NewMessage::text(c.id, Uuid::new_v4(), "hi"))
+        .await
+        .unwrap()
+        .message;
+    changed(&mut seen, rev().await, "a new message");
+    let other_before = t.channel_revision(other.id).await.unwrap();
+    t.create_message(&NewMessage::text(other.id, Uuid::new_v4(), "elsewhere"))
+        .await
+        .unwrap();
+    assert_ne!(t.channel_revision(other.id).await.unwrap(), other_before);
+    let unchanged = rev().await;
+    assert_eq!(
+        &unchanged,
+        seen.last().unwrap(),
+        "another channel's message"
+    );
+
+    let update = MessageUpdate {
+        content: Some("edited".to_owned()),
+        ..MessageUpdate::default()
+    };
+    t.update_message(m.id, &update).await.unwrap();
+    changed(&mut seen, rev().await, "an edit");
+    let agent = Uuid::new_v4();
+    let delivery = |state| Delivery {
+        message_id: m.id,
+        agent_id: agent,
+        state,
+    };
+    t.set_delivery(&delivery(DeliveryState::Dispatched))
+        .await
+        .unwrap();
+    changed(&mut seen, rev().await, "a delivery record");
+    t.set_delivery(&delivery(DeliveryState::Errored))
+        .await
+        .unwrap();
+    changed(&mut seen, rev().await, "a delivery state change");
+    t.delete_message(c.id, m.id).await.unwrap();
+    changed(&mut seen, rev().await, "a deletion");
+    t.create_message(&NewMessage::text(c.id, Uuid::new_v4(), "again"))
+        .await
+        .unwrap();
+    changed(&mut seen, rev().await, "a second message");
+    t.clear_channel(c.id).await.unwrap();
+    changed(&mut seen, rev().await, "clearing the channel");
+    t.delete_channel(c.id).await.unwrap();
+    assert_eq!(t.channel_revision(c.id).await.unwrap(), None);
+}
+contract!(channel_revision_tracks_message_and_delivery_changes);

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::render;
 use super::support::{
-    alias_server_id, bad_request, fail, object, ok, opt_uuid, path_id, resource, storage, text,
+    alias_server_id, bad_request, fail, object, opt_uuid, path_id, resource, storage, text,
 };
 use super::transports::{self, Transport};
 use crate::error::ApiError;
@@ -187,9 +187,47 @@ pub async fn list_messages(
         after: parse_time(&q, "after")?,
         limit: limit.min(MAX_LIMIT),
     };
+    let newest = page.before_seq.is_none()
+        && page.after_seq.is_none()
+        && page.before.is_none()
+        && page.after.is_none();
+    let revision = if newest {
+        state
+            .db()
+            .channel_revision(channel_id)
+            .await
+            .map_err(|e| storage(e, "Channel not found"))?
+    } else {
+        None
+    };
+    // No revision (a cursor page, or no such channel): rendered every time, as before.
+    let Some(revision) = revision else {
+        return Ok(json_body(render_page(&state, &page).await?));
+    };
+    let cache = state.history_cache();
+    let body = match cache.get(channel_id, page.limit, revision) {
+        Some(body) => body,
+        None => {
+            let body = render_page(&state, &page).await?;
+            cache.put(channel_id, page.limit, revision, body.clone());
+            body
+        }
+    };
+    Ok(json_body(body))
+}
+
+/// A `200` JSON response of already serialised bytes.
+fn json_body(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
+}
+
+/// The serialised `{success, data:{messages}}` of a history page, read from storage.
+async fn render_page(state: &AppState, page: &MessagePage) -> Result<web::Bytes, ApiError> {
     let messages = state
         .db()
-        .list_messages(&page)
+        .list_messages(page)
         .await
         .map_err(|e| storage(e, "Channel not found"))?;
     let ids: Vec<Uuid> = messages.iter().map(|m| m.id).collect();
@@ -209,7 +247,10 @@ pub async fn list_messages(
             )
         })
         .collect();
-    Ok(ok(render::object([("messages", Value::Array(items))])))
+    let body = render::ok(render::object([("messages", Value::Array(items))]));
+    serde_json::to_vec(&body)
+        .map(web::Bytes::from)
+        .map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// Whether the metadata asks for a DM channel.

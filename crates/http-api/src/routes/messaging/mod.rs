@@ -7,6 +7,7 @@
 
 pub mod channels;
 pub mod core;
+pub mod history_cache;
 pub mod jobs;
 pub mod messages;
 pub mod render;

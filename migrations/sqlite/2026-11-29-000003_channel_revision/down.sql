@@ -1,0 +1,7 @@
+DROP TRIGGER message_deliveries_revision_delete;
+DROP TRIGGER message_deliveries_revision_update;
+DROP TRIGGER message_deliveries_revision_insert;
+DROP TRIGGER central_messages_revision_delete;
+DROP TRIGGER central_messages_revision_update;
+DROP TRIGGER central_messages_revision_insert;
+ALTER TABLE channels DROP COLUMN revision;
