@@ -3,7 +3,9 @@
 use crate::{Backend, DbConfig, StorageError};
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::{SpawnBlocking, SyncConnectionWrapper};
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use futures_util::{FutureExt, TryFutureExt};
@@ -222,6 +224,11 @@ fn sqlite_pool(
     inline: bool,
 ) -> Result<Pool<SqliteConn>, StorageError> {
     let mut config = ManagerConfig::<SqliteConn>::default();
+    // No test query on every checkout (the default): a SQLite connection is a file handle
+    // in this process and does not go stale like a network connection, and the query was
+    // a statement parse on every request (issue 9). Connections left in a transaction
+    // are still discarded.
+    config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
         let url = url.to_owned();
         async move {

@@ -70,9 +70,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/messaging")
-                // First: the exact upload path, before any messaging pattern could take it.
-                .configure(media::configure_messaging)
-                .configure(sessions::configure)
+                .service(web::scope("/sessions").configure(sessions::configure))
                 .configure(messaging::configure),
         );
 }

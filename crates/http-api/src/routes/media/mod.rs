@@ -1,9 +1,10 @@
 //! Media: uploads under `/api` and static serving under `/media` (spec 3.8, issue 7).
 //!
-//! `/api/messaging/channels/{id}/upload-media` is registered first inside the `/messaging`
-//! scope, so it matches that exact path before any messaging route could; the other routes
-//! sit in `/media` scopes of their own. A scope without a default service hands unmatched
-//! paths to its parent's default, so these scopes change no answer, only the cost of
+//! `/api/messaging/channels/{id}/upload-media` is registered first inside the
+//! `/messaging/channels` scope, so it matches that exact path before any channel route
+//! could; the other routes sit in `/media` scopes of their own. A scope without a default
+//! service hands unmatched paths to its parent's default, so these scopes change no answer,
+//! only the cost of
 //! routing (issue 9).
 
 pub mod serve;
@@ -40,10 +41,10 @@ where
         .wrap(from_fn(rate_limit::limit_uploads))
 }
 
-/// The upload route of a channel, mounted first in the `/api/messaging` scope.
+/// The upload route of a channel, mounted first in the `/api/messaging/channels` scope.
 pub fn configure_messaging(cfg: &mut web::ServiceConfig) {
     cfg.service(upload_resource(
-        "/channels/{channelId}/upload-media",
+        "/{channelId}/upload-media",
         upload::upload_channel_media,
     ));
 }

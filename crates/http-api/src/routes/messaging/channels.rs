@@ -35,30 +35,28 @@ const CHANNEL_TYPES: &[&str] = &[
     "API",
 ];
 
-/// Registers the channel routes under both prefixes.
+/// Registers `/dm-channel`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/dm-channel").get(get_dm_channel));
-    for p in ["/channels", "/central-channels"] {
-        cfg.service(resource(p).post(create_channel))
-            .service(resource(&format!("{p}/{{channelId}}/details")).get(get_channel_details))
-            .service(
-                resource(&format!("{p}/{{channelId}}/participants")).get(list_channel_participants),
-            )
-            .service(
-                resource(&format!("{p}/{{channelId}}/agents"))
-                    .get(list_channel_agents)
-                    .post(add_channel_agent),
-            )
-            .service(
-                resource(&format!("{p}/{{channelId}}/agents/{{agentId}}"))
-                    .delete(remove_channel_agent),
-            )
-            .service(
-                resource(&format!("{p}/{{channelId}}"))
-                    .patch(update_channel)
-                    .delete(delete_channel),
-            );
-    }
+}
+
+/// Registers the routes of one channel, relative to a `/channels` or `/central-channels`
+/// scope.
+pub fn configure_channel(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("").post(create_channel))
+        .service(resource("/{channelId}/details").get(get_channel_details))
+        .service(resource("/{channelId}/participants").get(list_channel_participants))
+        .service(
+            resource("/{channelId}/agents")
+                .get(list_channel_agents)
+                .post(add_channel_agent),
+        )
+        .service(resource("/{channelId}/agents/{agentId}").delete(remove_channel_agent))
+        .service(
+            resource("/{channelId}")
+                .patch(update_channel)
+                .delete(delete_channel),
+        );
 }
 
 /// A list of UUIDs, or `None` if it is not an array of UUID strings.

@@ -35,9 +35,9 @@ const STATUSES: [&str; 5] = ["pending", "processing", "completed", "failed", "ti
 
 /// Registers the job routes (`/jobs/health` before `/jobs/{id}`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/jobs/health").get(get_jobs_health))
-        .service(resource("/jobs").get(list_jobs).post(create_job))
-        .service(resource("/jobs/{jobId}").get(get_job));
+    cfg.service(resource("/health").get(get_jobs_health))
+        .service(resource("").get(list_jobs).post(create_job))
+        .service(resource("/{jobId}").get(get_job));
 }
 
 /// `POST /jobs`: `201 {jobId, status, createdAt, expiresAt}`.

@@ -31,19 +31,15 @@ pub const MAX_LIMIT: i64 = 200;
 /// Longest idempotency key accepted.
 const MAX_KEY_LEN: usize = 200;
 
-/// Registers the message routes under both channel prefixes.
+/// Registers the message routes, relative to a channel-prefix scope.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for p in ["/channels", "/central-channels"] {
-        cfg.service(
-            resource(&format!("{p}/{{channelId}}/messages"))
-                .get(list_messages)
-                .post(post_message)
-                .delete(clear_messages),
-        )
-        .service(
-            resource(&format!("{p}/{{channelId}}/messages/{{messageId}}")).delete(delete_message),
-        );
-    }
+    cfg.service(
+        resource("/{channelId}/messages")
+            .get(list_messages)
+            .post(post_message)
+            .delete(clear_messages),
+    )
+    .service(resource("/{channelId}/messages/{messageId}").delete(delete_message));
 }
 
 /// Stores a message through the one storage operation and, unless it was a replay, after

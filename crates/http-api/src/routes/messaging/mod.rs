@@ -20,11 +20,25 @@ use actix_web::web;
 
 /// Registers every messaging route, including the deprecated aliases.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    // Order matters where paths overlap: literal segments before `{param}` ones.
-    jobs::configure(cfg);
+    // Each prefix is a scope, the channels first: their routes (history, posting) are the
+    // busiest, and a scope is entered by a string compare, while every `{param}` resource
+    // tried before the right one costs a regex match (issue 9). Inside a scope, literal
+    // segments precede `{param}` ones where paths overlap.
+    for prefix in ["/channels", "/central-channels"] {
+        let mut scope = web::scope(prefix);
+        if prefix == "/channels" {
+            // First: the exact upload path, before any channel pattern could take it.
+            scope = scope.configure(crate::routes::media::configure_messaging);
+        }
+        cfg.service(
+            scope
+                .configure(messages::configure)
+                .configure(channels::configure_channel)
+                .configure(title::configure),
+        );
+    }
+    cfg.service(web::scope("/jobs").configure(jobs::configure));
     core::configure(cfg);
     servers::configure(cfg);
     channels::configure(cfg);
-    messages::configure(cfg);
-    title::configure(cfg);
 }

@@ -28,11 +28,9 @@ const MAX_LIMIT: i64 = 200;
 /// Longest title returned, in characters; longer model answers are cut at a word.
 pub const MAX_TITLE_CHARS: usize = 80;
 
-/// Registers the route under both channel prefixes.
+/// Registers the route, relative to a channel-prefix scope.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for p in ["/channels", "/central-channels"] {
-        cfg.service(resource(&format!("{p}/{{channelId}}/generate-title")).post(generate_title));
-    }
+    cfg.service(resource("/{channelId}/generate-title").post(generate_title));
 }
 
 /// The model's answer as a title: first non-empty line, quotes and a `Title:` prefix

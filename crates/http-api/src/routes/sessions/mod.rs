@@ -17,28 +17,26 @@ fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(fallback::api_not_found))
 }
 
-/// Registers every session route; `health` precedes `{sessionId}`.
+/// Registers every session route, relative to the `/sessions` scope; `health` precedes
+/// `{sessionId}`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    const P: &str = "/sessions";
-    cfg.service(resource(&format!("{P}/health")).get(lifecycle::health))
+    cfg.service(resource("/health").get(lifecycle::health))
         .service(
-            resource(P)
+            resource("")
                 .get(lifecycle::list_sessions)
                 .post(lifecycle::create_session),
         )
         .service(
-            resource(&format!("{P}/{{sessionId}}"))
+            resource("/{sessionId}")
                 .get(lifecycle::get_session)
                 .delete(lifecycle::delete_session),
         )
         .service(
-            resource(&format!("{P}/{{sessionId}}/messages"))
+            resource("/{sessionId}/messages")
                 .get(messages::list_messages)
                 .post(messages::send_message),
         )
-        .service(resource(&format!("{P}/{{sessionId}}/renew")).post(lifecycle::renew_session))
-        .service(
-            resource(&format!("{P}/{{sessionId}}/heartbeat")).post(lifecycle::heartbeat_session),
-        )
-        .service(resource(&format!("{P}/{{sessionId}}/timeout")).patch(lifecycle::update_timeout));
+        .service(resource("/{sessionId}/renew").post(lifecycle::renew_session))
+        .service(resource("/{sessionId}/heartbeat").post(lifecycle::heartbeat_session))
+        .service(resource("/{sessionId}/timeout").patch(lifecycle::update_timeout));
 }
