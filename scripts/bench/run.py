@@ -141,6 +141,7 @@ def bench(a, st):
     print("bench: starting the servers", flush=True)
     ts = st["targets"]
     ts.append(targets.start_hello(a.hello, a.server_cpu, logdir))
+    ts.append(targets.start_hello(a.hello, a.server_cpu, logdir, security_headers=True))
     ts.append(targets.start_agentd(a.agentd, a.server_cpu, logdir))
     if a.postgres:
         ts.append(targets.start_agentd(a.agentd, a.server_cpu, logdir, a.postgres))
@@ -149,7 +150,8 @@ def bench(a, st):
     time.sleep(1.0)
     for t in ts:
         t.idle_rss = procs.rss_mib(t.proc.pid)
-    for t in ts[1:]:
+    servers = [t for t in ts if not t.name.startswith("actix-web hello")]
+    for t in servers:
         print(f"bench: seeding {t.name}", flush=True)
         targets.seed(t)
         procs.settle(t.proc.pid, a.settle)
@@ -181,7 +183,7 @@ def bench(a, st):
     if not a.no_fanout:
         node_dir = os.path.join(a.repo, "crates", "http-api", "tests", "node")
         if os.path.isdir(os.path.join(node_dir, "node_modules")):
-            for t in ts[1:]:
+            for t in servers:
                 if t.name == "agentd (PostgreSQL)":
                     continue
                 procs.settle(t.proc.pid, a.settle)

@@ -28,13 +28,17 @@ def _tmpdir(prefix):
     return d
 
 
-def start_hello(binary, cpu, logdir):
-    """The actix-web hello-world ceiling."""
+def start_hello(binary, cpu, logdir, security_headers=False):
+    """The actix-web hello-world ceiling; with `security_headers`, answering with agentd's
+    security headers too (the same bytes on the wire as agentd's ping)."""
     port = procs.free_port()
     env = dict(os.environ, PORT=str(port))
-    p = procs.start([binary], env=env, cpu=cpu, log=os.path.join(logdir, "hello.log"))
-    t = Target("actix-web hello", p, port, procs.wait_healthy(p, port, 10))
-    return t
+    name, log = "actix-web hello", "hello.log"
+    if security_headers:
+        env["HELLO_SECURITY_HEADERS"] = "1"
+        name, log = "actix-web hello + agentd's security headers", "hello-headers.log"
+    p = procs.start([binary], env=env, cpu=cpu, log=os.path.join(logdir, log))
+    return Target(name, p, port, procs.wait_healthy(p, port, 10))
 
 
 def fresh_pg_database(admin_url):
