@@ -110,7 +110,9 @@ def fanout_node(a, t, script_dir):
 def fanout_in_process(a):
     """The existing fan-out benchmark (docs/BENCHMARKS.md), unchanged: server inside the
     test process, unpinned."""
-    env = dict(os.environ, FANOUT_CLIENTS=str(a.fanout_clients))
+    # The target dir xtask built this test binary in (its own: see xtask/src/bench.rs).
+    env = dict(os.environ, FANOUT_CLIENTS=str(a.fanout_clients),
+               CARGO_TARGET_DIR=os.path.join(a.target_dir, "bench-tests"))
     out = procs.run_capture(["cargo", "nextest", "run", "--cargo-profile", "release", "-p",
                              "agentd-http-api", "--all-features", "--run-ignored", "only",
                              "fanout", "--no-capture"], timeout=240, env=env, cwd=a.repo)
