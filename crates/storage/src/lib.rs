@@ -45,7 +45,7 @@ pub use messages::{
 };
 pub use migrate::{PG_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use participants::ParticipantStore;
-pub use pool::{Db, SqliteConn};
+pub use pool::{Db, SqliteConn, SqliteRuntime};
 pub use rooms::RoomStore;
 pub use servers::{DEFAULT_SERVER_NAME, DEFAULT_SERVER_SOURCE_TYPE, ServerStore};
 pub use sessions::SessionStore;

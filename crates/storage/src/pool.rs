@@ -88,8 +88,10 @@ pub(crate) enum Inner {
     },
 }
 
-/// Runs `$body` with `$c` bound to a pooled connection of whichever backend `$db` uses.
-/// The body is compiled once per backend, so each query is type-checked against both.
+/// Runs `$body`, which only reads, with `$c` bound to a pooled connection of whichever
+/// backend `$db` uses (on SQLite, a reader: its queries run inline, see
+/// [`SqliteRuntime`]). The body is compiled once per backend, so each query is
+/// type-checked against both. A body that writes must use `with_write_conn!`.
 macro_rules! with_conn {
     ($db:expr, |$c:ident| $body:expr) => {
         match &$db.inner {
