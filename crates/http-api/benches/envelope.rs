@@ -10,9 +10,10 @@ use std::hint::black_box;
 use agentd_core::model::{DeliveryState, Message};
 use agentd_http_api::routes::messaging::render;
 use agentd_media::MediaRoot;
+use agentd_storage::Delivery;
 use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 /// A page as a two-member channel holds it: user messages, each answered by the agent.
@@ -47,48 +48,51 @@ fn page() -> (Vec<Message>, Uuid) {
     (messages, agent)
 }
 
-/// What the handler does after the two queries: render every item, wrap (moving the items
-/// in), serialise.
-fn render_page(messages: &[Message], agent: Uuid, root: &MediaRoot) -> Vec<u8> {
-    let items: Vec<Value> = messages
-        .iter()
-        .map(|m| {
-            let state = (m.author_id != agent).then_some((agent, DeliveryState::Replied));
-            render::with_delivery(render::history_item(m, root), state.into_iter())
-        })
-        .collect();
-    let body = render::ok(render::object([("messages", Value::Array(items))]));
-    serde_json::to_vec(&body).unwrap_or_default()
+/// What the handler does after the two queries: `render::history_page`, serialised.
+fn render_page(messages: &[Message], deliveries: &[Delivery], root: &MediaRoot) -> Vec<u8> {
+    serde_json::to_vec(&render::history_page(messages, deliveries, root)).unwrap_or_default()
 }
 
 /// The same page wrapped with `json!`, as the handler did before issue 9: each `json!`
 /// with a `Value` operand copies it through the serializer (two deep copies per page).
-fn render_page_with_json_macro(messages: &[Message], agent: Uuid, root: &MediaRoot) -> Vec<u8> {
-    let items: Vec<Value> = messages
-        .iter()
-        .map(|m| {
-            let state = (m.author_id != agent).then_some((agent, DeliveryState::Replied));
-            render::with_delivery(render::history_item(m, root), state.into_iter())
-        })
-        .collect();
-    let body = json!({"success": true, "data": json!({ "messages": items })});
+fn render_page_with_json_macro(
+    messages: &[Message],
+    deliveries: &[Delivery],
+    root: &MediaRoot,
+) -> Vec<u8> {
+    let page = render::history_page(messages, deliveries, root);
+    let body = json!({"success": true, "data": json!({ "messages": page["data"]["messages"] })});
     serde_json::to_vec(&body).unwrap_or_default()
+}
+
+/// The agent's `replied` state on every user message of the page.
+fn deliveries(messages: &[Message], agent: Uuid) -> Vec<Delivery> {
+    messages
+        .iter()
+        .filter(|m| m.author_id != agent)
+        .map(|m| Delivery {
+            message_id: m.id,
+            agent_id: agent,
+            state: DeliveryState::Replied,
+        })
+        .collect()
 }
 
 fn envelope(c: &mut Criterion) {
     let (messages, agent) = page();
+    let deliveries = deliveries(&messages, agent);
     let root = MediaRoot::new("/tmp/agentd-bench-media");
-    let bytes = render_page(&messages, agent, &root).len();
+    let bytes = render_page(&messages, &deliveries, &root).len();
     assert_eq!(
         bytes,
-        render_page_with_json_macro(&messages, agent, &root).len()
+        render_page_with_json_macro(&messages, &deliveries, &root).len()
     );
     c.bench_function(&format!("envelope/history_page_50 ({bytes} bytes)"), |b| {
-        b.iter(|| render_page(black_box(&messages), agent, &root))
+        b.iter(|| render_page(black_box(&messages), &deliveries, &root))
     });
     c.bench_function(
         "envelope/history_page_50 wrapped with json! (before)",
-        |b| b.iter(|| render_page_with_json_macro(black_box(&messages), agent, &root)),
+        |b| b.iter(|| render_page_with_json_macro(black_box(&messages), &deliveries, &root)),
     );
 }
 

@@ -233,17 +233,7 @@ async fn render_page(state: &AppState, page: &MessagePage) -> Result<web::Bytes,
         .await
         .map_err(|e| storage(e, "Channel not found"))?;
     let root = agentd_media::MediaRoot::new(state.settings().media.root.clone());
-    let items: Vec<Value> = messages
-        .iter()
-        .map(|m| {
-            let mine = deliveries.iter().filter(|d| d.message_id == m.id);
-            render::with_delivery(
-                render::history_item(m, &root),
-                mine.map(|d| (d.agent_id, d.state)),
-            )
-        })
-        .collect();
-    let body = render::ok(render::object([("messages", Value::Array(items))]));
+    let body = render::history_page(&messages, &deliveries, &root);
     serde_json::to_vec(&body)
         .map(web::Bytes::from)
         .map_err(|e| ApiError::internal(e.to_string()))

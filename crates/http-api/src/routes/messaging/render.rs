@@ -4,6 +4,7 @@
 use agentd_core::model::{Channel, DeliveryState, Message, MessageServer};
 use agentd_core::time::{to_iso, to_millis};
 use agentd_media::MediaRoot;
+use agentd_storage::Delivery;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -203,6 +204,20 @@ pub fn with_delivery(mut v: Value, states: impl Iterator<Item = (Uuid, DeliveryS
         o.insert("delivery".into(), Value::Object(map));
     }
     v
+}
+
+/// The body of `GET /channels/:id/messages`: `{success, data:{messages}}`, each message a
+/// [`history_item`] with its delivery states. The items are moved into the envelope, never
+/// copied (see [`ok`]).
+pub fn history_page(messages: &[Message], deliveries: &[Delivery], root: &MediaRoot) -> Value {
+    let items = messages
+        .iter()
+        .map(|m| {
+            let mine = deliveries.iter().filter(|d| d.message_id == m.id);
+            with_delivery(history_item(m, root), mine.map(|d| (d.agent_id, d.state)))
+        })
+        .collect();
+    ok(object([("messages", Value::Array(items))]))
 }
 
 #[cfg(test)]
