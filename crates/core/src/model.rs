@@ -117,6 +117,32 @@ pub struct Channel {
     pub updated_at: Timestamp,
 }
 
+impl Channel {
+    /// A new, empty channel (no source, topic or metadata; `last_seq` 0), created and
+    /// updated `now`.
+    pub fn new(
+        id: Uuid,
+        message_server_id: Uuid,
+        name: impl Into<String>,
+        kind: impl Into<String>,
+        now: Timestamp,
+    ) -> Self {
+        Channel {
+            id,
+            message_server_id,
+            name: name.into(),
+            kind: kind.into(),
+            source_type: None,
+            source_id: None,
+            topic: None,
+            metadata: None,
+            last_seq: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// A message in a channel (elizaOS "central message"), with its durable sequence number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {

@@ -52,19 +52,7 @@ fn node_dir() -> Option<PathBuf> {
 /// A group channel on the default server with these participants.
 async fn group_channel(db: &TestDb, participants: &[Uuid]) -> Uuid {
     let now = chrono::Utc::now();
-    let channel = Channel {
-        id: Uuid::new_v4(),
-        message_server_id: DEFAULT_SERVER_ID,
-        name: "scale-out".into(),
-        kind: "GROUP".into(),
-        source_type: None,
-        source_id: None,
-        topic: None,
-        metadata: None,
-        last_seq: 0,
-        created_at: now,
-        updated_at: now,
-    };
+    let channel = Channel::new(Uuid::new_v4(), DEFAULT_SERVER_ID, "scale-out", "GROUP", now);
     db.create_channel(&channel, participants).await.unwrap().id
 }
 

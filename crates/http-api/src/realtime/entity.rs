@@ -173,19 +173,13 @@ mod tests {
 
     fn channel(kind: &str) -> Channel {
         let now = Utc::now();
-        Channel {
-            id: Uuid::new_v4(),
-            message_server_id: agentd_core::DEFAULT_SERVER_ID,
-            name: "c".into(),
-            kind: kind.into(),
-            source_type: None,
-            source_id: None,
-            topic: None,
-            metadata: None,
-            last_seq: 0,
-            created_at: now,
-            updated_at: now,
-        }
+        Channel::new(
+            Uuid::new_v4(),
+            agentd_core::DEFAULT_SERVER_ID,
+            "c",
+            kind,
+            now,
+        )
     }
 
     #[test]

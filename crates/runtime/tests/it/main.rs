@@ -80,19 +80,13 @@ impl Ctx {
     /// A stored channel in the default server.
     pub async fn channel(&self, kind: &str, members: &[Uuid]) -> Channel {
         let t = now();
-        let c = Channel {
-            id: Uuid::new_v4(),
-            message_server_id: DEFAULT_SERVER_ID,
-            name: format!("{kind} test"),
-            kind: kind.into(),
-            source_type: None,
-            source_id: None,
-            topic: None,
-            metadata: None,
-            last_seq: 0,
-            created_at: t,
-            updated_at: t,
-        };
+        let c = Channel::new(
+            Uuid::new_v4(),
+            DEFAULT_SERVER_ID,
+            format!("{kind} test"),
+            kind,
+            t,
+        );
         self.t.create_channel(&c, members).await.unwrap()
     }
 

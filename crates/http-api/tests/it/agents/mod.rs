@@ -155,19 +155,7 @@ impl App {
     pub async fn conversation(&self, agent: Uuid, text: &str) -> (Uuid, Uuid) {
         let user = Uuid::new_v4();
         let t = agentd_storage::types::now();
-        let channel = Channel {
-            id: Uuid::new_v4(),
-            message_server_id: DEFAULT_SERVER_ID,
-            name: "dm".into(),
-            kind: "DM".into(),
-            source_type: None,
-            source_id: None,
-            topic: None,
-            metadata: None,
-            last_seq: 0,
-            created_at: t,
-            updated_at: t,
-        };
+        let channel = Channel::new(Uuid::new_v4(), DEFAULT_SERVER_ID, "dm", "DM", t);
         let channel = self
             .db
             .create_channel(&channel, &[user, agent])

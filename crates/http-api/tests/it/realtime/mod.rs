@@ -70,19 +70,7 @@ impl RtServer {
     /// Creates a group channel on the default server with these participants.
     pub async fn channel(&self, participants: &[Uuid]) -> Uuid {
         let now = chrono::Utc::now();
-        let channel = Channel {
-            id: Uuid::new_v4(),
-            message_server_id: DEFAULT_SERVER_ID,
-            name: "test".into(),
-            kind: "GROUP".into(),
-            source_type: None,
-            source_id: None,
-            topic: None,
-            metadata: None,
-            last_seq: 0,
-            created_at: now,
-            updated_at: now,
-        };
+        let channel = Channel::new(Uuid::new_v4(), DEFAULT_SERVER_ID, "test", "GROUP", now);
         self.db
             .create_channel(&channel, participants)
             .await
