@@ -72,7 +72,7 @@ impl Boot {
                 Ok(_) => {
                     tracing::info!(agent.id = %agent.id, agent.name = %agent.name, "agent created")
                 }
-                Err(StorageError::Conflict(_)) => {}
+                Err(StorageError::Duplicate(_)) => {}
                 Err(e) => return Err(e.into()),
             }
             manager

@@ -131,6 +131,10 @@ pub enum BusEvent {
         /// The new state.
         #[serde(with = "crate::wire::delivery_state")]
         state: DeliveryState,
+        /// Why: the reason of `ignored`, the error code of `errored`; absent from older
+        /// instances.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
 }
 

@@ -52,6 +52,14 @@ fn every_event() -> Vec<BusEvent> {
             message_id: m,
             agent_id: a,
             state: DeliveryState::Replied,
+            reason: None,
+        },
+        BusEvent::DeliveryChanged {
+            channel_id: c,
+            message_id: m,
+            agent_id: a,
+            state: DeliveryState::Errored,
+            reason: Some("MODEL_TIMEOUT".to_owned()),
         },
     ]
 }

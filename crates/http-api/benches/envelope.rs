@@ -70,11 +70,7 @@ fn deliveries(messages: &[Message], agent: Uuid) -> Vec<Delivery> {
     messages
         .iter()
         .filter(|m| m.author_id != agent)
-        .map(|m| Delivery {
-            message_id: m.id,
-            agent_id: agent,
-            state: DeliveryState::Replied,
-        })
+        .map(|m| Delivery::new(m.id, agent, DeliveryState::Replied))
         .collect()
 }
 

@@ -280,7 +280,9 @@ mod tests {
 
     #[actix_web::test]
     async fn storage_errors_keep_safe_messages_only() {
-        let (s, b) = render(agentd_storage::StorageError::NotFound("agent").into()).await;
+        let (s, b) =
+            render(agentd_storage::StorageError::NotFound(agentd_storage::Record::Agent).into())
+                .await;
         assert_eq!((s, b["error"]["code"].as_str()), (404, Some("NOT_FOUND")));
         assert_eq!(b["error"]["message"], "agent not found");
         let (s, b) =

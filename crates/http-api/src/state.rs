@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use agentd_bus::Bus;
+use agentd_messaging::Messaging;
 use agentd_runtime::{AgentManager, AgentRegistry, RuntimeConfig};
 use agentd_storage::Db;
 
@@ -27,6 +28,7 @@ struct Inner {
     agents: AgentRegistry,
     bus: Arc<dyn Bus>,
     manager: AgentManager,
+    messaging: Messaging,
     started_at: Instant,
     rate_limit: ApiRateLimit,
     realtime: Realtime,
@@ -44,6 +46,7 @@ impl AppState {
             agents.clone(),
             RuntimeConfig::default(),
         );
+        let messaging = Messaging::new(db.clone(), bus.clone(), agents.clone());
         AppState {
             inner: Arc::new(Inner {
                 settings,
@@ -51,6 +54,7 @@ impl AppState {
                 agents,
                 bus,
                 manager,
+                messaging,
                 started_at: Instant::now(),
                 rate_limit,
                 realtime,
@@ -77,6 +81,11 @@ impl AppState {
     /// The message bus: handlers publish events here after their storage commit.
     pub fn bus(&self) -> &Arc<dyn Bus> {
         &self.inner.bus
+    }
+
+    /// The messaging service: every operation on channels, messages, deliveries and jobs.
+    pub fn messaging(&self) -> &Messaging {
+        &self.inner.messaging
     }
 
     /// Starts and stops agent runtimes; shares [`AppState::agents`] as its registry.

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use agentd_bus::{Bus, BusEvent, Received};
 use agentd_core::agent_data::Entity;
 use agentd_core::model::Agent;
+use agentd_messaging::Messaging;
 use agentd_storage::prelude::*;
 use agentd_storage::{Db, MessagePage, StorageError};
 use chrono::Utc;
@@ -56,6 +57,7 @@ pub struct AgentRuntime {
     agent: Arc<Agent>,
     db: Db,
     bus: Arc<dyn Bus>,
+    messaging: Messaging,
     provider: Arc<dyn ModelProvider>,
     config: RuntimeConfig,
     plugins: Vec<Arc<dyn Plugin>>,
@@ -74,15 +76,15 @@ impl AgentRuntime {
     /// runs until [`AgentRuntime::run`].
     pub fn new(
         agent: Agent,
-        db: Db,
-        bus: Arc<dyn Bus>,
+        messaging: Messaging,
         provider: Arc<dyn ModelProvider>,
         config: RuntimeConfig,
     ) -> Self {
         AgentRuntime {
             agent: Arc::new(agent),
-            db,
-            bus,
+            db: messaging.db().clone(),
+            bus: messaging.bus().clone(),
+            messaging,
             provider,
             config,
             plugins: vec![Arc::new(crate::plugin::core::CorePlugin)],
@@ -181,8 +183,7 @@ impl AgentRuntime {
             for m in batch {
                 let recent = Utc::now() - m.created_at <= self.config.first_visit_window;
                 if m.author_id != self.agent.id && (!first_visit || recent) {
-                    self.handle_message(&channel, participants.len(), &m)
-                        .await?;
+                    self.handle_message(&channel, &participants, &m).await?;
                 }
                 self.db
                     .advance_agent_cursor(self.agent.id, channel_id, m.seq)

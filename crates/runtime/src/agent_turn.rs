@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use agentd_bus::BusEvent;
 use agentd_core::model::{Channel, Message};
+use agentd_messaging::{Destination, IgnoreReason, MessagingError, Outcome, Post};
 use agentd_storage::prelude::*;
 use agentd_storage::{MessagePage, NewMessage, StorageError};
 use serde_json::{Value, json};
@@ -25,14 +26,17 @@ struct Run {
     run_id: Uuid,
     reply_id: Uuid,
     started: Instant,
+    participants: Vec<Uuid>,
 }
 
 impl AgentRuntime {
-    /// Mirrors `m`, then answers it if the gates say so (see `crate::action`).
+    /// Mirrors `m`, then answers it if the gates say so (see `crate::action`), and records
+    /// how the agent finished with it: `replied` with the reply, else `ignored` with the
+    /// reason or `errored` with the provider's code.
     pub(super) async fn handle_message(
         &mut self,
         channel: &Channel,
-        participants: usize,
+        participants: &[Uuid],
         m: &Message,
     ) -> Result<(), StorageError> {
         let room_id = self.remember(channel, m).await;
@@ -50,7 +54,7 @@ impl AgentRuntime {
         let mut turn = Turn {
             agent: self.agent.clone(),
             channel: channel.clone(),
-            participants,
+            participants: participants.len(),
             message: m.clone(),
             recent,
             max_agent_streak,
@@ -58,10 +62,20 @@ impl AgentRuntime {
         };
         match action::decide(&self.plugins, &turn) {
             Ok(true) => {}
-            Ok(false) => return Ok(()),
+            Ok(false) => {
+                self.settle(m, Outcome::Ignored(IgnoreReason::NotAddressed))
+                    .await;
+                return Ok(());
+            }
             Err(gate) => {
                 tracing::info!(agent.id = %self.agent.id, channel.id = %channel.id, gate,
                     "a gate refused to answer");
+                let reason = if gate == crate::plugin::core::LOOP_GUARD {
+                    IgnoreReason::LoopGuard
+                } else {
+                    IgnoreReason::Refused
+                };
+                self.settle(m, Outcome::Ignored(reason)).await;
                 return Ok(());
             }
         }
@@ -85,6 +99,7 @@ impl AgentRuntime {
             run_id: Uuid::new_v4(),
             reply_id: Uuid::new_v4(),
             started: Instant::now(),
+            participants: participants.to_vec(),
         };
         self.log_run(room_id, run.run_id, m, json!({"status": "started"}))
             .await;
@@ -96,19 +111,23 @@ impl AgentRuntime {
             channel_id: channel.id,
             server_id: channel.message_server_id,
         };
-        let raw = match result {
+        let (raw, streamed) = result;
+        let raw = match raw {
             Ok(text) => text,
             Err(e) => {
                 let end = json!({"status": "error", "error": e.code()});
                 self.log_run(room_id, run.run_id, m, end).await;
                 tracing::warn!(agent.id = %self.agent.id, channel.id = %channel.id,
                     error = %e, "model provider failed");
-                self.bus.publish(BusEvent::MessageStreamError {
-                    channel_id: channel.id,
-                    message_id: run.reply_id,
-                    agent_id: self.agent.id,
-                    code: e.code().to_owned(),
-                });
+                if streamed {
+                    self.bus.publish(BusEvent::MessageStreamError {
+                        channel_id: channel.id,
+                        message_id: run.reply_id,
+                        agent_id: self.agent.id,
+                        code: e.code().to_owned(),
+                    });
+                }
+                self.settle(m, Outcome::Errored(e.code().to_owned())).await;
                 self.bus.publish(complete);
                 return Ok(());
             }
@@ -148,6 +167,10 @@ impl AgentRuntime {
                 }
             }
         }
+        if ex.reply.is_none() && !replayed {
+            self.settle(m, Outcome::Ignored(IgnoreReason::IgnoreAction))
+                .await;
+        }
         if !replayed {
             action::evaluate(&self.plugins, &ex).await;
         }
@@ -157,15 +180,29 @@ impl AgentRuntime {
         Ok(())
     }
 
+    /// Records how the agent finished with `m` (a failure is logged: the turn itself is
+    /// over either way).
+    async fn settle(&self, m: &Message, outcome: Outcome) {
+        if let Err(e) = self
+            .messaging
+            .settle(m.channel_id, m.id, self.agent.id, outcome)
+            .await
+        {
+            tracing::warn!(agent.id = %self.agent.id, message.id = %m.id, error = %e,
+                "delivery state not recorded");
+        }
+    }
+
     /// Calls the model, publishing its chunks as `MessageStreamChunk` (a leading action
-    /// block held back when the model chooses actions); returns the whole answer.
+    /// block held back when the model chooses actions); returns the whole answer, and
+    /// whether any chunk reached the stream.
     async fn generate(
         &self,
         request: &GenerateRequest,
         channel_id: Uuid,
         reply_id: Uuid,
         selects: bool,
-    ) -> Result<String, ProviderError> {
+    ) -> (Result<String, ProviderError>, bool) {
         let index = AtomicU32::new(0);
         let filter = std::sync::Mutex::new(selects.then(LeadFilter::new));
         let emit = |chunk: String| {
@@ -193,7 +230,7 @@ impl AgentRuntime {
         {
             emit(rest);
         }
-        result
+        (result, index.load(Ordering::Relaxed) > 0)
     }
 
     /// Stores `text` as the reply to the turn's message through the same operation as
@@ -222,16 +259,25 @@ impl AgentRuntime {
             in_reply_to: Some(m.id),
             ..NewMessage::text(channel.id, self.agent.id, text)
         };
-        let created = self.db.create_message(&reply).await?;
+        let post = Post {
+            destination: Destination::Known {
+                channel: channel.clone(),
+                participants: run.participants.clone(),
+            },
+            ..Post::new(reply)
+        };
+        let created = match self.messaging.post(post).await {
+            Ok(p) => p,
+            Err(MessagingError::Storage(e)) => return Err(e),
+            Err(e) => {
+                tracing::warn!(agent.id = %self.agent.id, message.id = %m.id, error = %e,
+                    "reply not stored");
+                return Ok(None);
+            }
+        };
         if created.replayed {
             return Ok(None);
         }
-        self.bus.publish(BusEvent::NewMessage {
-            channel_id: channel.id,
-            seq: created.message.seq,
-            message_id: created.message.id,
-            author_id: self.agent.id,
-        });
         if let Some(room_id) = run.room_id {
             self.after_reply(room_id, run.run_id, &created.message, run.started)
                 .await;

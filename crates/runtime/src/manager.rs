@@ -16,6 +16,7 @@ use std::time::Duration;
 use agentd_bus::Bus;
 use agentd_core::DEFAULT_SERVER_ID;
 use agentd_core::model::Agent;
+use agentd_messaging::Messaging;
 use agentd_storage::prelude::*;
 use agentd_storage::{Db, StorageError};
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
@@ -190,10 +191,14 @@ impl AgentManager {
             .add_agent_to_server(DEFAULT_SERVER_ID, id)
             .await?;
         let (stop, stop_rx) = watch::channel(false);
-        let runtime = AgentRuntime::new(
-            agent.clone(),
+        let messaging = Messaging::new(
             self.inner.db.clone(),
             self.inner.bus.clone(),
+            self.inner.registry.clone(),
+        );
+        let runtime = AgentRuntime::new(
+            agent.clone(),
+            messaging,
             provider.clone(),
             self.inner.config.clone(),
         )
@@ -290,6 +295,14 @@ impl AgentManager {
         let _lock = self.lock_agent(id).await;
         if !self.halt(id).await {
             return Ok(false);
+        }
+        let messaging = Messaging::new(
+            self.inner.db.clone(),
+            self.inner.bus.clone(),
+            self.inner.registry.clone(),
+        );
+        if let Err(e) = messaging.settle_stopped_agent(id).await {
+            tracing::warn!(agent.id = %id, error = %e, "deliveries of the stopped agent not settled");
         }
         match self.inner.db.set_agent_enabled(id, false).await {
             Ok(_) | Err(StorageError::NotFound(_)) => Ok(true),

@@ -1,6 +1,7 @@
 //! Agents: the stored characters, and the cascade that deletes everything one owns.
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::{agents, channel_participants};
 use crate::types::{Id, Json, Ts, now};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 
 /// Agent operations.
 pub trait AgentStore {
-    /// Stores a new agent; `Conflict` if the id is taken.
+    /// Stores a new agent; `Duplicate(Agent)` if the id is taken.
     fn create_agent(
         &self,
         agent: &Agent,
@@ -165,7 +166,8 @@ impl AgentStore for Db {
                 .values(&row)
                 .returning(AgentRow::as_returning())
                 .get_result(c)
-                .await?;
+                .await
+                .map_err(|e| StorageError::from(e).naming(Record::Agent, Record::Row))?;
             Ok(r.into())
         })
     }
@@ -177,7 +179,7 @@ impl AgentStore for Db {
                 .select(AgentRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("agent")?;
+                .or_not_found(Record::Agent)?;
             Ok(r.into())
         })
     }
@@ -213,7 +215,7 @@ impl AgentStore for Db {
                 .returning(AgentRow::as_returning())
                 .get_result(c)
                 .await
-                .or_not_found("agent")?;
+                .or_not_found(Record::Agent)?;
             Ok(r.into())
         })
     }
@@ -228,7 +230,7 @@ impl AgentStore for Db {
                 .returning(AgentRow::as_returning())
                 .get_result(c)
                 .await
-                .or_not_found("agent")?;
+                .or_not_found(Record::Agent)?;
             Ok(r.into())
         })
     }
@@ -242,7 +244,7 @@ impl AgentStore for Db {
                     .execute(c)
                     .await?;
                 if n == 0 {
-                    return Err(StorageError::NotFound("agent"));
+                    return Err(StorageError::NotFound(Record::Agent));
                 }
                 // Channel membership is keyed by entity id, not a foreign key.
                 diesel::delete(channel_participants::table)

@@ -1,6 +1,7 @@
 //! Channels (group chats and DMs inside a message server) and their participants.
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::{channel_participants, channels};
 use crate::types::{Id, Json, Ts, now};
@@ -17,7 +18,7 @@ pub const DM_CHANNEL_KIND: &str = "DM";
 /// Channel operations.
 pub trait ChannelStore {
     /// Stores a new channel (its `last_seq` starts at 0 whatever the argument says) with its
-    /// participants, in one transaction. `Conflict` if the id is taken or the server does
+    /// participants, in one transaction. `Duplicate(Channel)` if the id is taken, `MissingReference(MessageServer)` if the server does
     /// not exist.
     fn create_channel(
         &self,
@@ -32,10 +33,12 @@ pub trait ChannelStore {
         server_id: Uuid,
     ) -> impl Future<Output = Result<Vec<Channel>, StorageError>> + Send;
     /// Replaces name, kind, source, topic and metadata; `updated_at` becomes now. The
-    /// server, `last_seq` and `created_at` are kept. `NotFound` if absent.
+    /// server, `last_seq` and `created_at` are kept. With `participants`, the channel's
+    /// participants become exactly that list, in the same transaction. `NotFound` if absent.
     fn update_channel(
         &self,
         channel: &Channel,
+        participants: Option<&[Uuid]>,
     ) -> impl Future<Output = Result<Channel, StorageError>> + Send;
     /// Deletes the channel with its messages, participants, sessions and cursors.
     /// `NotFound` if absent.
@@ -147,7 +150,7 @@ impl From<ChannelRow> for Channel {
 fn missing_channel(e: DieselError) -> StorageError {
     match e {
         DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-            StorageError::NotFound("channel")
+            StorageError::NotFound(Record::Channel)
         }
         other => other.into(),
     }
@@ -166,7 +169,10 @@ impl ChannelStore for Db {
                     .values(&row)
                     .returning(ChannelRow::as_returning())
                     .get_result(c)
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        StorageError::from(e).naming(Record::Channel, Record::MessageServer)
+                    })?;
                 for p in participants {
                     diesel::insert_into(channel_participants::table)
                         .values((
@@ -190,7 +196,7 @@ impl ChannelStore for Db {
                 .select(ChannelRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("channel")?;
+                .or_not_found(Record::Channel)?;
             Ok(r.into())
         })
     }
@@ -218,7 +224,11 @@ impl ChannelStore for Db {
         })
     }
 
-    async fn update_channel(&self, channel: &Channel) -> Result<Channel, StorageError> {
+    async fn update_channel(
+        &self,
+        channel: &Channel,
+        participants: Option<&[Uuid]>,
+    ) -> Result<Channel, StorageError> {
         let changes = ChannelChanges {
             name: channel.name.clone(),
             kind: channel.kind.clone(),
@@ -228,14 +238,37 @@ impl ChannelStore for Db {
             metadata: channel.metadata.clone().map(Json),
             updated_at: Ts(now()),
         };
+        let wanted: Option<Vec<Id>> = participants.map(|p| p.iter().copied().map(Id).collect());
         with_write_conn!(self, |c| {
-            let r: ChannelRow = diesel::update(channels::table.find(Id(channel.id)))
-                .set(&changes)
-                .returning(ChannelRow::as_returning())
-                .get_result(c)
-                .await
-                .or_not_found("channel")?;
-            Ok(r.into())
+            c.transaction::<_, StorageError, _>(async |c| {
+                let r: ChannelRow = diesel::update(channels::table.find(Id(channel.id)))
+                    .set(&changes)
+                    .returning(ChannelRow::as_returning())
+                    .get_result(c)
+                    .await
+                    .or_not_found(Record::Channel)?;
+                if let Some(wanted) = &wanted {
+                    diesel::delete(
+                        channel_participants::table
+                            .filter(channel_participants::channel_id.eq(Id(channel.id)))
+                            .filter(channel_participants::entity_id.ne_all(wanted)),
+                    )
+                    .execute(c)
+                    .await?;
+                    for p in wanted {
+                        diesel::insert_into(channel_participants::table)
+                            .values((
+                                channel_participants::channel_id.eq(Id(channel.id)),
+                                channel_participants::entity_id.eq(*p),
+                            ))
+                            .on_conflict_do_nothing()
+                            .execute(c)
+                            .await?;
+                    }
+                }
+                Ok(r.into())
+            })
+            .await
         })
     }
 
@@ -245,7 +278,7 @@ impl ChannelStore for Db {
                 .execute(c)
                 .await?;
             if n == 0 {
-                return Err(StorageError::NotFound("channel"));
+                return Err(StorageError::NotFound(Record::Channel));
             }
             Ok(())
         })

@@ -1,6 +1,7 @@
 //! Entities: the people (and other agents) an agent knows, by their channel author id.
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::with_write_conn;
 use crate::schema::entities;
 use crate::types::{Id, Json, Ts};
@@ -52,7 +53,7 @@ impl EntityStore for Db {
                 .select(EntityRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("entity")?;
+                .or_not_found(Record::Entity)?;
             Ok(Entity {
                 id: r.id.0,
                 agent_id: r.agent_id.0,

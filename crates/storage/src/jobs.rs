@@ -1,6 +1,7 @@
 //! Message jobs: a user message waiting for an agent's reply, pollable from any instance.
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::jobs;
 use crate::types::{Id, Json, Ts, now};
@@ -27,7 +28,8 @@ pub struct JobOutcome {
 
 /// Job operations.
 pub trait JobStore {
-    /// Stores a new job; `Conflict` if the id is taken or the agent or channel is missing.
+    /// Stores a new job; `Duplicate(Job)` if the id is taken, `MissingReference(Agent)` if the agent (or
+    /// the channel) is missing.
     fn create_job(&self, job: &Job) -> impl Future<Output = Result<Job, StorageError>> + Send;
     /// The job with this id, or `NotFound`.
     fn get_job(&self, id: Uuid) -> impl Future<Output = Result<Job, StorageError>> + Send;
@@ -114,7 +116,8 @@ impl JobStore for Db {
                 .values(&row)
                 .returning(JobRow::as_returning())
                 .get_result(c)
-                .await?;
+                .await
+                .map_err(|e| StorageError::from(e).naming(Record::Job, Record::Agent))?;
             Ok(r.into())
         })
     }
@@ -126,7 +129,7 @@ impl JobStore for Db {
                 .select(JobRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("job")?;
+                .or_not_found(Record::Job)?;
             Ok(r.into())
         })
     }
@@ -168,7 +171,7 @@ impl JobStore for Db {
                 .returning(JobRow::as_returning())
                 .get_result(c)
                 .await
-                .or_not_found("job")?;
+                .or_not_found(Record::Job)?;
             Ok(r.into())
         })
     }

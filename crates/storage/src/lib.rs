@@ -36,7 +36,7 @@ pub use channels::DM_CHANNEL_KIND;
 pub use cursors::CursorStore;
 pub use deliveries::{Delivery, DeliveryStore};
 pub use entities::EntityStore;
-pub use error::StorageError;
+pub use error::{Record, StorageError};
 pub use jobs::{JobOutcome, JobStore};
 pub use logs::{LogQuery, LogStore};
 pub use memories::{MemoryQuery, MemoryStore};

@@ -1,6 +1,7 @@
 //! Agent logs (`/api/agents/:id/logs`): scoped to an agent through its rooms, since the
 //! elizaOS `logs` table has no agent column (spec 12, item 14).
 
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::{logs, rooms};
 use crate::types::{Id, Json, Ts, truncate_micros};
@@ -29,7 +30,7 @@ pub struct LogQuery {
 
 /// Log operations.
 pub trait LogStore {
-    /// Stores a log entry; `Conflict` if its entity or room does not exist.
+    /// Stores a log entry; `MissingReference` if its entity or room does not exist.
     fn create_log(&self, entry: &LogEntry)
     -> impl Future<Output = Result<(), StorageError>> + Send;
     /// One page of an agent's logs, newest first.
@@ -127,7 +128,7 @@ impl LogStore for Db {
             .execute(c)
             .await?;
             if n == 0 {
-                return Err(StorageError::NotFound("log"));
+                return Err(StorageError::NotFound(Record::Log));
             }
             Ok(())
         })

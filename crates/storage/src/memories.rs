@@ -1,6 +1,7 @@
 //! Memories: an agent's own copy of messages and documents (`/api/memory/...`).
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::memories;
 use crate::types::{Id, Json, Ts, truncate_micros};
@@ -143,7 +144,7 @@ impl MemoryStore for Db {
                 .select(MemoryRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("memory")?;
+                .or_not_found(Record::Memory)?;
             Ok(r.into())
         })
     }
@@ -184,7 +185,7 @@ impl MemoryStore for Db {
                 .returning(MemoryRow::as_returning())
                 .get_result(c)
                 .await
-                .or_not_found("memory")?;
+                .or_not_found(Record::Memory)?;
             Ok(r.into())
         })
     }
@@ -199,7 +200,7 @@ impl MemoryStore for Db {
             .execute(c)
             .await?;
             if n == 0 {
-                return Err(StorageError::NotFound("memory"));
+                return Err(StorageError::NotFound(Record::Memory));
             }
             Ok(())
         })

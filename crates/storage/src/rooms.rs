@@ -1,6 +1,7 @@
 //! Rooms: an agent's mirror of a channel (`/api/memory/:agentId/rooms`, groups).
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::rooms;
 use crate::types::{Id, Json, Ts};
@@ -12,7 +13,8 @@ use uuid::Uuid;
 
 /// Room operations.
 pub trait RoomStore {
-    /// Stores a new room; `Conflict` if the id is taken or the agent does not exist.
+    /// Stores a new room; `Duplicate(Room)` if the id is taken, `MissingReference(Agent)` if the agent does not
+    /// exist.
     fn create_room(&self, room: &Room) -> impl Future<Output = Result<Room, StorageError>> + Send;
     /// Stores the room unless one with its id exists; returns the stored one either way.
     fn ensure_room(&self, room: &Room) -> impl Future<Output = Result<Room, StorageError>> + Send;
@@ -90,7 +92,8 @@ impl RoomStore for Db {
                 .values(&row)
                 .returning(RoomRow::as_returning())
                 .get_result(c)
-                .await?;
+                .await
+                .map_err(|e| StorageError::from(e).naming(Record::Room, Record::Agent))?;
             Ok(r.into())
         })
     }
@@ -108,7 +111,7 @@ impl RoomStore for Db {
                 .select(RoomRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("room")?;
+                .or_not_found(Record::Room)?;
             Ok(r.into())
         })
     }
@@ -120,7 +123,7 @@ impl RoomStore for Db {
                 .select(RoomRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("room")?;
+                .or_not_found(Record::Room)?;
             Ok(r.into())
         })
     }

@@ -333,6 +333,7 @@ diesel::table! {
         agent_id -> DbUuid,
         state -> Text,
         updated_at -> DbTimestamp,
+        reason -> Nullable<Text>,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Message servers (the top-level containers of channels) and which agents belong to each.
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::{message_server_agents, message_servers};
 use crate::types::{Id, Json, Ts, now};
@@ -18,7 +19,7 @@ pub const DEFAULT_SERVER_SOURCE_TYPE: &str = "eliza_default";
 
 /// Message-server operations.
 pub trait ServerStore {
-    /// Stores a new message server; `Conflict` if the id is taken.
+    /// Stores a new message server; `Duplicate(MessageServer)` if the id is taken.
     fn create_message_server(
         &self,
         server: &MessageServer,
@@ -32,7 +33,7 @@ pub trait ServerStore {
     fn list_message_servers(
         &self,
     ) -> impl Future<Output = Result<Vec<MessageServer>, StorageError>> + Send;
-    /// Links an agent to a server; linking twice is not an error. `Conflict` if either
+    /// Links an agent to a server; linking twice is not an error. `MissingReference` if either
     /// does not exist.
     fn add_agent_to_server(
         &self,
@@ -136,7 +137,8 @@ impl ServerStore for Db {
                 .values(&row)
                 .returning(ServerRow::as_returning())
                 .get_result(c)
-                .await?;
+                .await
+                .map_err(|e| StorageError::from(e).naming(Record::MessageServer, Record::Row))?;
             Ok(r.into())
         })
     }
@@ -148,7 +150,7 @@ impl ServerStore for Db {
                 .select(ServerRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("message server")?;
+                .or_not_found(Record::MessageServer)?;
             Ok(r.into())
         })
     }

@@ -1,6 +1,7 @@
 //! Messaging sessions, stored so they survive restarts and span instances.
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::sessions;
 use crate::types::{Id, Json, Ts};
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 /// Session operations.
 pub trait SessionStore {
-    /// Stores a new session; `Conflict` if the id is taken or the agent or channel is
+    /// Stores a new session; `Duplicate(Session)` if the id is taken, `MissingReference` if the agent or channel is
     /// missing.
     fn create_session(
         &self,
@@ -131,7 +132,8 @@ impl SessionStore for Db {
                 .values(&row)
                 .returning(SessionRow::as_returning())
                 .get_result(c)
-                .await?;
+                .await
+                .map_err(|e| StorageError::from(e).naming(Record::Session, Record::Row))?;
             Ok(r.into())
         })
     }
@@ -143,7 +145,7 @@ impl SessionStore for Db {
                 .select(SessionRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("session")?;
+                .or_not_found(Record::Session)?;
             Ok(r.into())
         })
     }
@@ -177,7 +179,7 @@ impl SessionStore for Db {
                 .returning(SessionRow::as_returning())
                 .get_result(c)
                 .await
-                .or_not_found("session")?;
+                .or_not_found(Record::Session)?;
             Ok(r.into())
         })
     }
@@ -188,7 +190,7 @@ impl SessionStore for Db {
                 .execute(c)
                 .await?;
             if n == 0 {
-                return Err(StorageError::NotFound("session"));
+                return Err(StorageError::NotFound(Record::Session));
             }
             Ok(())
         })

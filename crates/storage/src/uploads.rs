@@ -1,6 +1,7 @@
 //! Upload metadata: what was stored where, for serving and cleanup.
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::uploads;
 use crate::types::{Id, Ts};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 
 /// Upload operations.
 pub trait UploadStore {
-    /// Stores an upload's metadata; `Conflict` if the id or stored name is taken, or the
+    /// Stores an upload's metadata; `Duplicate(Upload)` if the id or stored name is taken, `MissingReference` if the
     /// agent or channel is missing.
     fn create_upload(
         &self,
@@ -85,7 +86,8 @@ impl UploadStore for Db {
                 .values(&row)
                 .returning(UploadRow::as_returning())
                 .get_result(c)
-                .await?;
+                .await
+                .map_err(|e| StorageError::from(e).naming(Record::Upload, Record::Row))?;
             Ok(r.into())
         })
     }
@@ -97,7 +99,7 @@ impl UploadStore for Db {
                 .select(UploadRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("upload")?;
+                .or_not_found(Record::Upload)?;
             Ok(r.into())
         })
     }
@@ -109,7 +111,7 @@ impl UploadStore for Db {
                 .select(UploadRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("upload")?;
+                .or_not_found(Record::Upload)?;
             Ok(r.into())
         })
     }
@@ -120,7 +122,7 @@ impl UploadStore for Db {
                 .execute(c)
                 .await?;
             if n == 0 {
-                return Err(StorageError::NotFound("upload"));
+                return Err(StorageError::NotFound(Record::Upload));
             }
             Ok(())
         })

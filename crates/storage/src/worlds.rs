@@ -1,6 +1,7 @@
 //! Worlds: an agent's mirror of a message server (`/api/agents/:id/worlds`).
 
 use crate::error::NotFoundExt;
+use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::worlds;
 use crate::types::{Id, Json, Ts};
@@ -12,7 +13,8 @@ use uuid::Uuid;
 
 /// World operations.
 pub trait WorldStore {
-    /// Stores a new world; `Conflict` if the id is taken or the agent does not exist.
+    /// Stores a new world; `Duplicate(World)` if the id is taken, `MissingReference(Agent)` if the agent does not
+    /// exist.
     fn create_world(
         &self,
         world: &World,
@@ -85,7 +87,8 @@ impl WorldStore for Db {
                 .values(&row)
                 .returning(WorldRow::as_returning())
                 .get_result(c)
-                .await?;
+                .await
+                .map_err(|e| StorageError::from(e).naming(Record::World, Record::Agent))?;
             Ok(r.into())
         })
     }
@@ -103,7 +106,7 @@ impl WorldStore for Db {
                 .select(WorldRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("world")?;
+                .or_not_found(Record::World)?;
             Ok(r.into())
         })
     }
@@ -115,7 +118,7 @@ impl WorldStore for Db {
                 .select(WorldRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("world")?;
+                .or_not_found(Record::World)?;
             Ok(r.into())
         })
     }
@@ -132,7 +135,7 @@ impl WorldStore for Db {
                 .returning(WorldRow::as_returning())
                 .get_result(c)
                 .await
-                .or_not_found("world")?;
+                .or_not_found(Record::World)?;
             Ok(r.into())
         })
     }

@@ -19,6 +19,7 @@ mod payload;
 mod relay;
 mod send;
 
+use agentd_messaging::Messaging;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -39,6 +40,8 @@ pub(crate) struct Core {
     pub(crate) db: Db,
     pub(crate) agents: AgentRegistry,
     pub(crate) bus: Arc<dyn Bus>,
+    /// The messaging service every socket send goes through.
+    pub(crate) messaging: Messaging,
     pub(crate) logs: LogBuffer,
     /// channel id → message server id; channels never move between servers.
     servers: Mutex<HashMap<Uuid, Uuid>>,
@@ -133,11 +136,13 @@ impl Realtime {
     /// Builds the Socket.IO server with the spec 5.1 options; nothing runs until
     /// [`Realtime::start`].
     pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
+        let messaging = Messaging::new(db.clone(), bus.clone(), agents.clone());
         let core = Arc::new(Core {
             settings,
             db,
             agents,
             bus,
+            messaging,
             logs: LogBuffer::global().clone(),
             servers: Mutex::new(HashMap::new()),
             relayed: Mutex::new(HashMap::new()),

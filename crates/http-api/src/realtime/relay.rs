@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use agentd_bus::{BusEvent, Received};
-use agentd_core::model::Message;
+use agentd_core::model::{DeliveryState, Message};
 use agentd_core::time::to_millis;
 use agentd_socketio::{Frame, SocketIoServer};
 use agentd_storage::{ChannelStore, MessagePage, MessageStore, StorageError};
@@ -53,9 +53,34 @@ impl Relay {
 
     async fn on_event(&mut self, event: BusEvent) {
         match event {
-            // Delivery state is read from REST (`delivery` on messages); the elizaOS clients
-            // have no socket event for it.
-            BusEvent::DeliveryChanged { .. } => {}
+            // agentd's own event (the elizaOS clients ignore it): each change of a message's
+            // delivery state; an `errored` one also reaches the room as `messageError`, as
+            // elizaOS reports a failed turn.
+            BusEvent::DeliveryChanged {
+                channel_id,
+                message_id,
+                agent_id,
+                state,
+                reason,
+            } => {
+                let mut body = json!({"messageId": message_id, "agentId": agent_id,
+                                      "state": state.as_str(), "channelId": channel_id,
+                                      "roomId": channel_id});
+                if let (Some(r), Some(o)) = (&reason, body.as_object_mut()) {
+                    o.insert("reason".into(), json!(r));
+                }
+                self.emit(channel_id, "messageDelivery", &body);
+                if state == DeliveryState::Errored {
+                    let code = reason.unwrap_or_else(|| "MODEL_ERROR".to_owned());
+                    self.emit(
+                        channel_id,
+                        "messageError",
+                        &json!({"messageId": message_id, "channelId": channel_id,
+                                "roomId": channel_id, "agentId": agent_id,
+                                "error": code, "code": code}),
+                    );
+                }
+            }
             BusEvent::NewMessage {
                 channel_id,
                 seq,
@@ -131,11 +156,12 @@ impl Relay {
                 agent_id,
                 code,
             } => {
+                // The failed turn itself reaches the room as `messageError` with the
+                // delivery's `errored` state.
                 let body = json!({"messageId": message_id, "channelId": channel_id,
                                   "roomId": channel_id, "agentId": agent_id,
                                   "error": code, "code": code});
                 self.emit(channel_id, "messageStreamError", &body);
-                self.emit(channel_id, "messageError", &body);
             }
             BusEvent::MessageComplete {
                 channel_id,

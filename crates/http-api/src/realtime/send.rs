@@ -2,14 +2,11 @@
 //! (idempotent on the client's `messageId`), echo and ack to the sender, publish on the bus.
 //! The other sockets of the room get the message from the relay, like every message.
 
-use agentd_bus::BusEvent;
 use agentd_core::ids::parse_uuid;
 use agentd_core::model::Channel;
-use agentd_core::time::to_iso;
+use agentd_messaging::{Destination, MessagingError, NewChannel, Post};
 use agentd_socketio::Socket;
-use agentd_storage::{
-    ChannelStore, DM_CHANNEL_KIND, MessageStore, NewMessage, ServerStore, StorageError,
-};
+use agentd_storage::{DM_CHANNEL_KIND, NewMessage};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -85,16 +82,10 @@ async fn store_and_emit(
     payload: &Value,
     send: Send<'_>,
 ) -> Result<(), String> {
-    let channel = ensure_channel(core, payload, &send).await?;
-    if core.auth_on() {
-        let members = core
-            .db
-            .list_channel_participants(channel.id)
-            .await
-            .map_err(internal)?;
-        if !members.contains(&send.sender_id) {
-            return Err(DENIED.to_owned());
-        }
+    let (channel, participants) = ensure_channel(core, payload, &send).await?;
+    core.remember_server(channel.id, channel.message_server_id);
+    if core.auth_on() && !participants.contains(&send.sender_id) {
+        return Err(DENIED.to_owned());
     }
     // Step 1: a DM introduces the sender to the channel's agents first.
     if is_dm(&send.metadata) {
@@ -137,20 +128,23 @@ async fn store_and_emit(
         client_message_id: send.client_id.map(str::to_owned),
         ..NewMessage::text(channel.id, send.sender_id, send.text)
     };
-    let created = core.db.create_message(&new).await.map_err(|e| match e {
-        StorageError::IdempotencyConflict => {
+    let server_id = channel.message_server_id;
+    let post = Post {
+        destination: Destination::Known {
+            channel,
+            participants,
+        },
+        ..Post::new(new)
+    };
+    let posted = core.messaging.post(post).await.map_err(|e| match e {
+        MessagingError::IdempotencyConflict => {
             "Error processing your message: messageId was already used for a different message"
                 .to_owned()
         }
         other => internal(other),
     })?;
-    let m = &created.message;
-    let mut echo = message_broadcast(
-        m,
-        Some(channel.message_server_id),
-        false,
-        &core.media_root(),
-    );
+    let m = &posted.message;
+    let mut echo = message_broadcast(m, Some(server_id), false, &core.media_root());
     if let (Some(id), Some(o)) = (send.client_id, echo.as_object_mut()) {
         o.insert("clientMessageId".into(), json!(id));
     }
@@ -161,23 +155,15 @@ async fn store_and_emit(
             "clientMessageId": send.client_id,
             "messageId": m.id,
             "status": "received_by_server_and_processing",
-            "channelId": channel.id,
-            "roomId": channel.id,
+            "channelId": m.channel_id,
+            "roomId": m.channel_id,
             "seq": m.seq,
         }),
     );
-    if !created.replayed {
-        core.bus.publish(BusEvent::NewMessage {
-            channel_id: channel.id,
-            seq: m.seq,
-            message_id: m.id,
-            author_id: m.author_id,
-        });
-    }
     Ok(())
 }
 
-fn internal(e: StorageError) -> String {
+fn internal(e: impl std::fmt::Display) -> String {
     tracing::warn!(error = %e, "socket.io send failed");
     "Error processing your message: internal error".to_owned()
 }
@@ -189,34 +175,31 @@ fn is_dm(metadata: &Map<String, Value>) -> bool {
             .any(|k| metadata.get(*k).and_then(Value::as_str) == Some(DM_CHANNEL_KIND))
 }
 
-/// The channel, created as spec 3.5 step 2 says if missing (`created_by` marks the socket
-/// path). A concurrent creator winning the race is fine: its channel is used.
-async fn ensure_channel(core: &Core, payload: &Value, send: &Send<'_>) -> Result<Channel, String> {
-    match core.db.get_channel(send.channel_id).await {
-        Ok(channel) => {
-            core.remember_server(channel.id, channel.message_server_id);
-            return Ok(channel);
-        }
-        Err(StorageError::NotFound(_)) => {}
-        Err(e) => return Err(internal(e)),
-    }
-    match core.db.get_message_server(send.server_id).await {
-        Ok(_) => {}
-        Err(StorageError::NotFound(_)) => {
-            return Err(format!("Server {} does not exist", send.server_id));
-        }
+/// The channel with its participants, created if missing as a client's post creates it
+/// (`created_by` marks the socket path; a DM's other party joins it).
+async fn ensure_channel(
+    core: &Core,
+    payload: &Value,
+    send: &Send<'_>,
+) -> Result<(Channel, Vec<Uuid>), String> {
+    match core
+        .messaging
+        .channel_with_participants(send.channel_id)
+        .await
+    {
+        Ok(found) => return Ok(found),
+        Err(MessagingError::ChannelNotFound) => {}
         Err(e) => return Err(internal(e)),
     }
     let dm = is_dm(&send.metadata);
-    let kind = if dm { DM_CHANNEL_KIND } else { "GROUP" };
-    let short = &send.channel_id.to_string()[..8];
-    let mut metadata = Map::new();
-    metadata.insert("created_by".into(), json!("socketio_auto_creation"));
-    metadata.insert("created_for_user".into(), json!(send.sender_id));
-    metadata.insert("created_at".into(), json!(to_iso(Utc::now())));
-    metadata.insert("channel_type".into(), json!(kind));
-    metadata.extend(send.metadata.clone());
-    let mut participants = vec![send.sender_id];
+    let mut new = NewChannel::auto(
+        send.channel_id,
+        send.server_id,
+        send.sender_id,
+        dm,
+        Some(&send.metadata),
+        "socketio_auto_creation",
+    );
     if dm {
         let other = ["targetUserId", "recipientId"]
             .iter()
@@ -232,38 +215,14 @@ async fn ensure_channel(core: &Core, payload: &Value, send: &Send<'_>) -> Result
                     .and_then(Value::as_str)
                     .and_then(parse_uuid)
             });
-        participants.extend(other.filter(|o| *o != send.sender_id));
+        new.participants
+            .extend(other.filter(|o| *o != send.sender_id));
     }
-    let now = Utc::now();
-    let channel = Channel {
-        id: send.channel_id,
-        message_server_id: send.server_id,
-        name: if dm {
-            format!("DM {short}")
-        } else {
-            format!("Chat {short}")
-        },
-        kind: kind.to_owned(),
-        source_type: Some("auto_created".to_owned()),
-        source_id: None,
-        topic: None,
-        metadata: Some(Value::Object(metadata)),
-        last_seq: 0,
-        created_at: now,
-        updated_at: now,
-    };
-    match core.db.create_channel(&channel, &participants).await {
-        Ok(created) => {
-            core.remember_server(created.id, created.message_server_id);
-            core.bus.publish(BusEvent::ChannelChanged {
-                channel_id: created.id,
-                deleted: false,
-            });
-            Ok(created)
-        }
-        Err(StorageError::Conflict(_)) => {
-            core.db.get_channel(send.channel_id).await.map_err(internal)
-        }
-        Err(e) => Err(internal(e)),
-    }
+    core.messaging
+        .ensure_channel(new)
+        .await
+        .map_err(|e| match e {
+            e @ MessagingError::ServerNotFound(_) => e.to_string(),
+            other => internal(other),
+        })
 }

@@ -250,7 +250,14 @@ const scenarios = {
     assert.equal(serr.error, "MODEL_TIMEOUT");
     assert.equal(serr.agentId, cfg.agent);
     assert.equal(serr.channelId, ch);
-    assert.equal((await seen(a, "messageError")).code, "MODEL_TIMEOUT");
+    const delivery = await seen(a, "messageDelivery");
+    assert.equal(delivery.state, "errored");
+    assert.equal(delivery.reason, "MODEL_TIMEOUT");
+    assert.equal(delivery.agentId, cfg.agent);
+    const failed = await seen(a, "messageError");
+    assert.equal(failed.code, "MODEL_TIMEOUT");
+    assert.equal(failed.agentId, cfg.agent);
+    assert.equal(failed.channelId, ch);
     assert.deepEqual(await seen(a, "channelCleared"), { channelId: ch, roomId: ch });
     assert.deepEqual(await seen(a, "channelDeleted"), { channelId: ch, roomId: ch });
   },

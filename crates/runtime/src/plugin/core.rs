@@ -26,6 +26,9 @@ pub const IGNORE: &str = "IGNORE";
 /// provider that cannot choose gets `REPLY` and none of the others (`crate::choice`).
 pub const CONTROL_ACTIONS: &[&str] = &[REPLY, IGNORE];
 
+/// The name of the gate that stops agents answering each other in a loop.
+pub const LOOP_GUARD: &str = "LOOP_GUARD";
+
 /// The core plugin.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CorePlugin;
@@ -52,7 +55,7 @@ impl Plugin for CorePlugin {
                 }),
             },
             Gate {
-                name: "LOOP_GUARD",
+                name: LOOP_GUARD,
                 decide: Arc::new(|t: &Turn| {
                     if agent_streak(&t.recent) >= t.max_agent_streak {
                         Decision::Refuse

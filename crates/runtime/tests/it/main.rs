@@ -17,6 +17,7 @@ use std::time::Duration;
 use agentd_bus::{Bus, BusEvent, LocalBus, Received, Subscription};
 use agentd_core::DEFAULT_SERVER_ID;
 use agentd_core::model::{Agent, Channel, Message};
+use agentd_messaging::{Messaging, Post};
 use agentd_runtime::{AgentManager, AgentRegistry, RuntimeConfig};
 use agentd_storage::prelude::*;
 use agentd_storage::testing::TestDb;
@@ -53,6 +54,9 @@ pub struct Ctx {
     pub bus: Arc<dyn Bus>,
     /// The manager under test.
     pub manager: AgentManager,
+    /// The messaging service over the same handles (messages go in through it, as every
+    /// entry point puts them).
+    pub messaging: Messaging,
 }
 
 impl Ctx {
@@ -60,13 +64,20 @@ impl Ctx {
     pub fn new(t: TestDb) -> Self {
         let _ = tracing_subscriber::fmt().with_test_writer().try_init();
         let bus: Arc<dyn Bus> = Arc::new(LocalBus::default());
+        let agents = AgentRegistry::new();
         let manager = AgentManager::new(
             t.db().clone(),
             bus.clone(),
-            AgentRegistry::new(),
+            agents.clone(),
             RuntimeConfig::default(),
         );
-        Ctx { t, bus, manager }
+        let messaging = Messaging::new(t.db().clone(), bus.clone(), agents);
+        Ctx {
+            t,
+            bus,
+            manager,
+            messaging,
+        }
     }
 
     /// A stored, disabled agent.
@@ -90,21 +101,13 @@ impl Ctx {
         self.t.create_channel(&c, members).await.unwrap()
     }
 
-    /// Stores a user message and announces it, as the HTTP edge does.
+    /// Posts a user message through the messaging service, as every entry point does.
     pub async fn say(&self, channel: Uuid, author: Uuid, text: &str) -> Message {
-        let m = self
-            .t
-            .create_message(&NewMessage::text(channel, author, text))
+        self.messaging
+            .post(Post::new(NewMessage::text(channel, author, text)))
             .await
             .unwrap()
-            .message;
-        self.bus.publish(BusEvent::NewMessage {
-            channel_id: channel,
-            seq: m.seq,
-            message_id: m.id,
-            author_id: author,
-        });
-        m
+            .message
     }
 
     /// Every message of a channel, oldest first.

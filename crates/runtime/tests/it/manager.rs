@@ -42,7 +42,9 @@ both!(start_and_stop_are_idempotent_and_persisted);
 async fn bad_starts_are_clear_errors(c: Ctx) {
     assert!(matches!(
         c.manager.start(Uuid::new_v4()).await,
-        Err(ManagerError::Storage(StorageError::NotFound("agent")))
+        Err(ManagerError::Storage(StorageError::NotFound(
+            agentd_storage::Record::Agent
+        )))
     ));
     let a = c.agent("X", json!({"modelProvider": "nope"})).await;
     let err = c.manager.start(a.id).await.unwrap_err();

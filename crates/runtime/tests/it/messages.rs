@@ -1,5 +1,6 @@
 //! Answering: DMs, groups, restarts, the loop guard, provider errors.
 
+use agentd_core::model::DeliveryState;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -158,10 +159,10 @@ async fn provider_errors_reach_the_channel_with_a_code(c: Ctx) {
     let agent = c.agent("Eliza", json!({})).await;
     let user = Uuid::new_v4();
     let ch = c.channel("DM", &[user, agent.id]).await;
+    c.messaging.agents().mark_running(agent.id);
     let rt = AgentRuntime::new(
         agent.clone(),
-        c.t.db().clone(),
-        c.bus.clone(),
+        c.messaging.clone(),
         Arc::new(Broken),
         RuntimeConfig::default(),
     );
@@ -169,18 +170,24 @@ async fn provider_errors_reach_the_channel_with_a_code(c: Ctx) {
     let task = tokio::spawn(rt.run(rx));
     let mut sub = c.bus.subscribe();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    c.say(ch.id, user, "hello").await;
-    let ev = next_event(&mut sub, |e| {
-        matches!(e, BusEvent::MessageStreamError { .. })
-    })
+    let m = c.say(ch.id, user, "hello").await;
+    let ev = next_event(
+        &mut sub,
+        |e| matches!(e, BusEvent::DeliveryChanged { state, .. } if state.is_terminal()),
+    )
     .await;
     assert!(
-        matches!(ev, BusEvent::MessageStreamError { channel_id, agent_id, ref code, .. } if channel_id == ch.id && agent_id == agent.id && code == "MODEL_TIMEOUT")
+        matches!(ev, BusEvent::DeliveryChanged { channel_id, message_id, agent_id, state: DeliveryState::Errored, ref reason } if channel_id == ch.id && message_id == m.id && agent_id == agent.id && reason.as_deref() == Some("MODEL_TIMEOUT")),
+        "{ev:?}"
     );
     next_event(&mut sub, |e| matches!(e, BusEvent::MessageComplete { .. })).await;
     stop.send(true).unwrap();
     task.await.unwrap();
     assert_eq!(c.history(ch.id).await.len(), 1);
+    let stored = c.t.list_deliveries(&[m.id]).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].state, DeliveryState::Errored);
+    assert_eq!(stored[0].reason.as_deref(), Some("MODEL_TIMEOUT"));
 }
 both!(provider_errors_reach_the_channel_with_a_code);
 

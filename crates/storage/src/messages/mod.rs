@@ -3,7 +3,7 @@
 mod row;
 
 use crate::deliveries::{Delivery, upsert_delivery};
-use crate::error::NotFoundExt;
+use crate::error::{NotFoundExt, Record};
 use crate::pool::{with_conn, with_write_conn};
 use crate::schema::{central_messages, channels};
 use crate::types::{Id, Ts, now, truncate_micros};
@@ -47,6 +47,9 @@ pub struct NewMessage {
     pub in_reply_to: Option<Uuid>,
     /// The creation time; `None` means now.
     pub created_at: Option<Timestamp>,
+    /// The agents the message is handed to: each gets a `dispatched` delivery record in the
+    /// same transaction as the message (none on a replay).
+    pub dispatch_to: Vec<Uuid>,
 }
 
 impl NewMessage {
@@ -65,6 +68,7 @@ impl NewMessage {
             client_message_id: None,
             in_reply_to: None,
             created_at: None,
+            dispatch_to: Vec::new(),
         }
     }
 }
@@ -137,7 +141,9 @@ pub trait MessageStore {
     /// channel, returns the stored message (`replayed`) if the body (content and reply
     /// links) is the same, else `IdempotencyConflict`. An agent reply whose `in_reply_to`
     /// was already answered by the same author is returned as a replay too.
-    /// `NotFound` if the channel does not exist.
+    /// `NotFound(Channel)` if the channel does not exist, `Duplicate(Message)` if the id is
+    /// taken by a different message, `MissingReference(Message)` if a reply link names no
+    /// message.
     fn create_message(
         &self,
         message: &NewMessage,
@@ -152,7 +158,7 @@ pub trait MessageStore {
         page: &MessagePage,
     ) -> impl Future<Output = Result<Vec<Message>, StorageError>> + Send;
     /// Changes the given fields of a message; `updated_at` becomes now. `NotFound` if absent,
-    /// `Conflict` if the new reply link names no message.
+    /// `MissingReference(Message)` if the new reply link names no message.
     fn update_message(
         &self,
         id: Uuid,
@@ -252,15 +258,18 @@ impl MessageStore for Db {
                     .returning(channels::last_seq)
                     .get_result(c)
                     .await
-                    .or_not_found("channel")?;
+                    .or_not_found(Record::Channel)?;
                 // Stamped under the channel's write lock, so created_at follows seq.
                 let t = m.created_at.map(truncate_micros).unwrap_or_else(now);
                 let row = MessageRow::new(m, seq, t);
+                // A taken id is a duplicate message; a foreign key names the message the
+                // new one answers (the channel was found above).
                 let r: MessageRow = diesel::insert_into(central_messages::table)
                     .values(&row)
                     .returning(MessageRow::as_returning())
                     .get_result(c)
-                    .await?;
+                    .await
+                    .map_err(|e| StorageError::from(e).naming(Record::Message, Record::Message))?;
                 // A reply settles the answered message's delivery to this author, in the
                 // same transaction, so a reply is never stored without being recorded.
                 if let Some(answered) = m.in_reply_to {
@@ -270,13 +279,13 @@ impl MessageStore for Db {
                         .get_result(c)
                         .await?;
                     if exists > 0 {
-                        let d = Delivery {
-                            message_id: answered,
-                            agent_id: m.author_id,
-                            state: DeliveryState::Replied,
-                        };
+                        let d = Delivery::new(answered, m.author_id, DeliveryState::Replied);
                         upsert_delivery!(c, &d)?;
                     }
+                }
+                for agent in m.dispatch_to.iter().filter(|a| **a != m.author_id) {
+                    let d = Delivery::new(r.id.0, *agent, DeliveryState::Dispatched);
+                    upsert_delivery!(c, &d)?;
                 }
                 Ok(r)
             })
@@ -287,7 +296,7 @@ impl MessageStore for Db {
                 message: r.into(),
                 replayed: false,
             }),
-            Err(e @ StorageError::Conflict(_)) => match self.find_duplicate(m).await? {
+            Err(e @ StorageError::Duplicate(_)) => match self.find_duplicate(m).await? {
                 Some((stored, by_key)) => replay(m, stored, by_key),
                 None => Err(e),
             },
@@ -302,7 +311,7 @@ impl MessageStore for Db {
                 .select(MessageRow::as_select())
                 .first(c)
                 .await
-                .or_not_found("message")?;
+                .or_not_found(Record::Message)?;
             Ok(r.into())
         })
     }
@@ -368,7 +377,8 @@ impl MessageStore for Db {
                 .returning(MessageRow::as_returning())
                 .get_result(c)
                 .await
-                .or_not_found("message")?;
+                .or_not_found(Record::Message)
+                .map_err(|e| e.naming(Record::Message, Record::Message))?;
             Ok(r.into())
         })
     }
@@ -405,7 +415,7 @@ impl MessageStore for Db {
             .get_result(c)
             .await
             .optional()?;
-            seq.ok_or(StorageError::NotFound("message"))
+            seq.ok_or(StorageError::NotFound(Record::Message))
         })
     }
 

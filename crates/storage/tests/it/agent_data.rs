@@ -57,7 +57,7 @@ async fn worlds_and_rooms(t: &TestDb) {
     assert_eq!(t.create_world(&w).await.unwrap(), w);
     assert!(matches!(
         t.create_world(&w).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Duplicate(agentd_storage::Record::World))
     ));
     let mut other = w.clone();
     other.name = "ignored".into();
@@ -69,7 +69,7 @@ async fn worlds_and_rooms(t: &TestDb) {
     assert_eq!(t.get_world(w.id).await.unwrap(), renamed);
     assert!(matches!(
         t.get_world(Uuid::new_v4()).await,
-        Err(StorageError::NotFound("world"))
+        Err(StorageError::NotFound(agentd_storage::Record::World))
     ));
     assert_eq!(
         t.list_worlds(Some(a.id), 10).await.unwrap(),
@@ -91,7 +91,7 @@ async fn worlds_and_rooms(t: &TestDb) {
     assert_eq!(t.get_room(r1.id).await.unwrap(), r1);
     assert!(matches!(
         t.get_room(Uuid::new_v4()).await,
-        Err(StorageError::NotFound("room"))
+        Err(StorageError::NotFound(agentd_storage::Record::Room))
     ));
     assert_eq!(t.list_rooms(a.id, 10).await.unwrap().len(), 2);
     assert_eq!(t.list_rooms(a.id, 1).await.unwrap().len(), 1);
@@ -167,7 +167,7 @@ async fn memories_page_update_and_delete(t: &TestDb) {
 
     assert!(matches!(
         t.delete_memory(Uuid::new_v4(), m2.id).await,
-        Err(StorageError::NotFound("memory"))
+        Err(StorageError::NotFound(agentd_storage::Record::Memory))
     ));
     t.delete_memory(a.id, m2.id).await.unwrap();
     assert_eq!(
@@ -245,14 +245,14 @@ async fn logs_are_scoped_to_the_agents_rooms(t: &TestDb) {
     assert_eq!(ids(t.list_logs(&paged).await.unwrap()), [l1.id]);
     assert!(matches!(
         t.delete_log(a.id, l3.id).await,
-        Err(StorageError::NotFound("log"))
+        Err(StorageError::NotFound(agentd_storage::Record::Log))
     ));
     t.delete_log(a.id, l1.id).await.unwrap();
     assert_eq!(ids(t.list_logs(&q).await.unwrap()), [l2.id]);
     let orphan = log(Uuid::new_v4(), ra.id, "x", 0);
     assert!(matches!(
         t.create_log(&orphan).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::MissingReference(_))
     ));
 }
 contract!(logs_are_scoped_to_the_agents_rooms);

@@ -20,11 +20,11 @@ async fn agent_crud(t: &TestDb) {
     assert_eq!(t.get_agent(v.id).await.unwrap(), v);
     assert!(matches!(
         t.create_agent(&v).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Duplicate(agentd_storage::Record::Agent))
     ));
     assert!(matches!(
         t.get_agent(Uuid::new_v4()).await,
-        Err(StorageError::NotFound("agent"))
+        Err(StorageError::NotFound(agentd_storage::Record::Agent))
     ));
 
     let other = agent(t, "Other").await;

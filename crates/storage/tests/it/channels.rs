@@ -15,16 +15,18 @@ async fn channel_crud(t: &TestDb) {
     assert_eq!(t.get_channel(v.id).await.unwrap(), v);
     assert!(matches!(
         t.create_channel(&v, &[]).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Duplicate(agentd_storage::Record::Channel))
     ));
     let orphan = channel_value(Uuid::new_v4(), "GROUP");
     assert!(matches!(
         t.create_channel(&orphan, &[]).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::MissingReference(
+            agentd_storage::Record::MessageServer
+        ))
     ));
     assert!(matches!(
         t.get_channel(Uuid::new_v4()).await,
-        Err(StorageError::NotFound("channel"))
+        Err(StorageError::NotFound(agentd_storage::Record::Channel))
     ));
 
     let mut expected = vec![a, b];
@@ -55,15 +57,26 @@ async fn channel_crud(t: &TestDb) {
     changed.name = "renamed".to_owned();
     changed.topic = None;
     changed.metadata = Some(serde_json::json!({"new": true}));
-    let u = t.update_channel(&changed).await.unwrap();
+    let u = t.update_channel(&changed, None).await.unwrap();
     assert_eq!(u.name, "renamed");
     assert_eq!(u.topic, None);
     assert_eq!(u.metadata, changed.metadata);
     assert_eq!(u.last_seq, 1, "an update keeps the sequence");
     assert_eq!(u.created_at, v.created_at);
+    let c3 = Uuid::new_v4();
+    t.update_channel(&changed, Some(&[b, c3])).await.unwrap();
+    let mut expected = vec![b, c3];
+    expected.sort();
+    assert_eq!(
+        t.list_channel_participants(v.id).await.unwrap(),
+        expected,
+        "participants are replaced in the update's transaction"
+    );
+    t.update_channel(&changed, Some(&[])).await.unwrap();
+    assert!(t.list_channel_participants(v.id).await.unwrap().is_empty());
     changed.id = Uuid::new_v4();
     assert!(matches!(
-        t.update_channel(&changed).await,
+        t.update_channel(&changed, None).await,
         Err(StorageError::NotFound(_))
     ));
 
@@ -91,7 +104,7 @@ async fn channel_participants(t: &TestDb) {
     assert_eq!(t.list_channel_participants(c.id).await.unwrap(), expected);
     assert!(matches!(
         t.add_channel_participants(Uuid::new_v4(), &[a]).await,
-        Err(StorageError::NotFound("channel"))
+        Err(StorageError::NotFound(agentd_storage::Record::Channel))
     ));
     assert_eq!(
         t.remove_channel_participants(c.id, &[a, x]).await.unwrap(),
@@ -181,11 +194,7 @@ async fn channel_revision_tracks_message_and_delivery_changes(t: &TestDb) {
     t.update_message(m.id, &update).await.unwrap();
     changed(&mut seen, rev().await, "an edit");
     let agent = Uuid::new_v4();
-    let delivery = |state| Delivery {
-        message_id: m.id,
-        agent_id: agent,
-        state,
-    };
+    let delivery = |state| Delivery::new(m.id, agent, state);
     t.set_delivery(&delivery(DeliveryState::Dispatched))
         .await
         .unwrap();

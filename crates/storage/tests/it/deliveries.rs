@@ -8,11 +8,7 @@ use agentd_storage::{Delivery, NewMessage, StorageError};
 use uuid::Uuid;
 
 fn d(message_id: Uuid, agent_id: Uuid, state: DeliveryState) -> Delivery {
-    Delivery {
-        message_id,
-        agent_id,
-        state,
-    }
+    Delivery::new(message_id, agent_id, state)
 }
 
 async fn delivery_states(t: &TestDb) {
@@ -43,10 +39,68 @@ async fn delivery_states(t: &TestDb) {
     );
     assert!(matches!(
         t.set_delivery(&d(Uuid::new_v4(), a, Dispatched)).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::MissingReference(_))
     ));
     // Clearing the channel removes the records with the messages.
     t.clear_channel(c.id).await.unwrap();
     assert_eq!(t.list_deliveries(&[m.id]).await.unwrap(), vec![]);
 }
 contract!(delivery_states);
+
+async fn dispatched_with_the_message_and_settled_with_reasons(t: &TestDb) {
+    let c = channel(t).await;
+    let (user, a, b) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let mut new = NewMessage::text(c.id, user, "hi");
+    new.dispatch_to = vec![a, b, user];
+    new.client_message_id = Some("k".to_owned());
+    let m = t.create_message(&new).await.unwrap().message;
+    let mut want = vec![d(m.id, a, Dispatched), d(m.id, b, Dispatched)];
+    want.sort_by_key(|x| x.agent_id);
+    assert_eq!(
+        t.list_deliveries(&[m.id]).await.unwrap(),
+        want,
+        "one record per agent handed the message, never its author"
+    );
+    // A replay writes nothing, whoever it names.
+    new.dispatch_to = vec![Uuid::new_v4()];
+    assert!(t.create_message(&new).await.unwrap().replayed);
+    assert_eq!(t.list_deliveries(&[m.id]).await.unwrap().len(), 2);
+
+    let errored = Delivery {
+        reason: Some("MODEL_TIMEOUT".to_owned()),
+        ..d(m.id, a, Errored)
+    };
+    t.set_delivery(&errored).await.unwrap();
+    let stored = t.list_deliveries(&[m.id]).await.unwrap();
+    assert!(stored.contains(&errored), "{stored:?}");
+
+    // Stopping b settles what it still holds, and only that.
+    let settled = t
+        .settle_pending_deliveries(b, Ignored, "agent_stopped")
+        .await
+        .unwrap();
+    assert_eq!(settled, vec![(c.id, m.id)]);
+    assert!(
+        t.list_deliveries(&[m.id])
+            .await
+            .unwrap()
+            .contains(&Delivery {
+                reason: Some("agent_stopped".to_owned()),
+                ..d(m.id, b, Ignored)
+            })
+    );
+    assert!(
+        t.settle_pending_deliveries(b, Ignored, "agent_stopped")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        t.settle_pending_deliveries(a, Ignored, "agent_stopped")
+            .await
+            .unwrap()
+            .is_empty(),
+        "a terminal state is not settled again"
+    );
+}
+contract!(dispatched_with_the_message_and_settled_with_reasons);

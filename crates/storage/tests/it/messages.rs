@@ -55,19 +55,21 @@ async fn seq_starts_at_one_and_is_gap_free(t: &TestDb) {
     assert!(matches!(
         t.create_message(&NewMessage::text(Uuid::new_v4(), author, "x"))
             .await,
-        Err(StorageError::NotFound("channel"))
+        Err(StorageError::NotFound(agentd_storage::Record::Channel))
     ));
     let mut dangling = NewMessage::text(c.id, author, "x");
     dangling.in_reply_to_root_message_id = Some(Uuid::new_v4());
     assert!(matches!(
         t.create_message(&dangling).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::MissingReference(
+            agentd_storage::Record::Message
+        ))
     ));
     let mut dup_id = NewMessage::text(c.id, author, "x");
     dup_id.id = m.id;
     assert!(matches!(
         t.create_message(&dup_id).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Duplicate(agentd_storage::Record::Message))
     ));
     // Failed inserts roll back their seq: still gap-free.
     let next = t
@@ -77,7 +79,7 @@ async fn seq_starts_at_one_and_is_gap_free(t: &TestDb) {
     assert_eq!(next.message.seq, 21);
     assert!(matches!(
         t.get_message(Uuid::new_v4()).await,
-        Err(StorageError::NotFound("message"))
+        Err(StorageError::NotFound(agentd_storage::Record::Message))
     ));
 }
 contract!(seq_starts_at_one_and_is_gap_free);
@@ -192,7 +194,7 @@ async fn delete_and_clear(t: &TestDb) {
     let other = channel(t).await;
     assert!(matches!(
         t.delete_message(other.id, root.message.id).await,
-        Err(StorageError::NotFound("message"))
+        Err(StorageError::NotFound(agentd_storage::Record::Message))
     ));
     assert_eq!(
         t.delete_message(c.id, root.message.id).await.unwrap(),
@@ -261,7 +263,7 @@ async fn agent_cursors(t: &TestDb) {
     assert_eq!(t.get_agent_cursor(a.id, c.id).await.unwrap(), 9);
     assert!(matches!(
         t.advance_agent_cursor(Uuid::new_v4(), c.id, 1).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::MissingReference(_))
     ));
 }
 contract!(agent_cursors);
@@ -352,7 +354,7 @@ async fn after_time_updates_and_replies(t: &TestDb) {
     assert_eq!((edited.seq, edited.author_id), (stored.seq, agent));
     assert!(matches!(
         t.update_message(Uuid::new_v4(), &u).await,
-        Err(StorageError::NotFound("message"))
+        Err(StorageError::NotFound(agentd_storage::Record::Message))
     ));
     let dangling = MessageUpdate {
         in_reply_to_root_message_id: Some(Uuid::new_v4()),
@@ -360,7 +362,9 @@ async fn after_time_updates_and_replies(t: &TestDb) {
     };
     assert!(matches!(
         t.update_message(stored.id, &dangling).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::MissingReference(
+            agentd_storage::Record::Message
+        ))
     ));
 }
 contract!(after_time_updates_and_replies);

@@ -33,7 +33,7 @@ async fn session_lifecycle(t: &TestDb) {
     assert_eq!(t.get_session(v.id).await.unwrap(), v);
     assert!(matches!(
         t.create_session(&v).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Duplicate(agentd_storage::Record::Session))
     ));
     let mut renewed = v.clone();
     renewed.renewal_count = 1;
@@ -63,7 +63,7 @@ async fn session_lifecycle(t: &TestDb) {
     t.delete_session(v.id).await.unwrap();
     assert!(matches!(
         t.delete_session(v.id).await,
-        Err(StorageError::NotFound("session"))
+        Err(StorageError::NotFound(agentd_storage::Record::Session))
     ));
     assert!(t.list_sessions().await.unwrap().is_empty());
     t.get_channel(c.id).await.unwrap();
@@ -108,7 +108,7 @@ async fn job_lifecycle(t: &TestDb) {
             error: Some("x".to_owned()),
         })
         .await,
-        Err(StorageError::NotFound("job"))
+        Err(StorageError::NotFound(agentd_storage::Record::Job))
     ));
     let mut expired = v.clone();
     expired.id = Uuid::new_v4();
@@ -158,7 +158,7 @@ async fn upload_metadata(t: &TestDb) {
     same_name.id = Uuid::new_v4();
     assert!(matches!(
         t.create_upload(&same_name).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Duplicate(agentd_storage::Record::Upload))
     ));
     let mut loose = v.clone();
     loose.id = Uuid::new_v4();
@@ -169,7 +169,7 @@ async fn upload_metadata(t: &TestDb) {
     t.delete_upload(v.id).await.unwrap();
     assert!(matches!(
         t.delete_upload(v.id).await,
-        Err(StorageError::NotFound("upload"))
+        Err(StorageError::NotFound(agentd_storage::Record::Upload))
     ));
     assert!(matches!(
         t.get_upload_by_stored_name(&v.stored_name).await,

@@ -24,7 +24,9 @@ async fn message_server_crud_and_agents(t: &TestDb) {
     assert_eq!(t.get_message_server(v.id).await.unwrap(), v);
     assert!(matches!(
         t.create_message_server(&v).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Duplicate(
+            agentd_storage::Record::MessageServer
+        ))
     ));
     assert!(matches!(
         t.get_message_server(Uuid::new_v4()).await,
@@ -47,7 +49,7 @@ async fn message_server_crud_and_agents(t: &TestDb) {
     assert_eq!(t.list_agent_servers(a.id).await.unwrap(), servers);
     assert!(matches!(
         t.add_agent_to_server(v.id, Uuid::new_v4()).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::MissingReference(_))
     ));
     assert!(t.remove_agent_from_server(v.id, a.id).await.unwrap());
     assert!(!t.remove_agent_from_server(v.id, a.id).await.unwrap());

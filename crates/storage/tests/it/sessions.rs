@@ -49,7 +49,7 @@ async fn session_round_trip_and_restart(t: &TestDb) {
     assert_eq!(stored.token_hash, s.token_hash);
     assert!(matches!(
         t.create_session(&s).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Duplicate(agentd_storage::Record::Session))
     ));
 
     let mut changed = stored.clone();

@@ -112,7 +112,7 @@ pub async fn create_agent(
         .map_err(create_error)?;
     let stored = match state.db().create_agent(&agent).await {
         Ok(a) => a,
-        Err(StorageError::Conflict(_)) => state.db().get_agent(agent.id).await?,
+        Err(StorageError::Duplicate(_)) => state.db().get_agent(agent.id).await?,
         Err(e) => return Err(e.into()),
     };
     Ok(ok(

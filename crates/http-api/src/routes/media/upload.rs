@@ -138,7 +138,7 @@ async fn record(state: &AppState, file: &StoredFile, original: &str) -> Result<(
         created_at: chrono::Utc::now(),
     };
     let mut result = state.db().create_upload(&upload).await;
-    if matches!(result, Err(StorageError::Conflict(_))) {
+    if matches!(result, Err(StorageError::MissingReference(_))) {
         upload.agent_id = None;
         upload.channel_id = None;
         result = state.db().create_upload(&upload).await;

@@ -196,7 +196,7 @@ pub async fn update_memory(
         .await
         .map_err(|e| match e {
             StorageError::NotFound(_) => ApiError::new(ErrorCode::NotFound, "Memory not found"),
-            StorageError::Conflict(_) => bad("roomId or entityId refers to nothing"),
+            StorageError::MissingReference(_) => bad("roomId or entityId refers to nothing"),
             other => ApiError::opaque(ErrorCode::UpdateError, other),
         })?;
     Ok(ok(

@@ -2,11 +2,10 @@
 //! Message routes of a channel live in `messages.rs`.
 
 use actix_web::{HttpResponse, web};
-use agentd_bus::BusEvent;
 use agentd_core::model::Channel;
-use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, parse_uuid};
+use agentd_core::parse_uuid;
+use agentd_messaging::{ChannelUpdate, NewChannel};
 use agentd_storage::prelude::*;
-use agentd_storage::{DM_CHANNEL_KIND, StorageError};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -14,8 +13,8 @@ use uuid::Uuid;
 
 use super::render;
 use super::support::{
-    alias_server_id, bad_request, created, fail, object, ok, opt_uuid, path_id, resource, storage,
-    text,
+    alias_server_id, bad_request, created, messaging, object, ok, opt_uuid, path_id, resource,
+    storage, text,
 };
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
@@ -104,46 +103,20 @@ pub async fn create_channel(
     if !CHANNEL_TYPES.contains(&kind) {
         return Err(bad_request("Invalid channel type"));
     }
-    let now = Utc::now();
-    let channel = Channel {
-        id: Uuid::new_v4(),
-        message_server_id: server,
-        name: name.to_owned(),
-        kind: kind.to_owned(),
-        source_type: text(&o, "sourceType").map(str::to_owned),
-        source_id: text(&o, "sourceId").map(str::to_owned),
-        topic: text(&o, "topic").map(str::to_owned),
-        metadata: o.get("metadata").filter(|m| m.is_object()).cloned(),
-        last_seq: 0,
-        created_at: now,
-        updated_at: now,
-    };
-    let stored = create_stored(&state, &channel, &participants).await?;
-    Ok(created(render::channel(&stored)))
-}
-
-/// Stores a channel and announces it; a missing server is a 404.
-pub(super) async fn create_stored(
-    state: &AppState,
-    channel: &Channel,
-    participants: &[Uuid],
-) -> Result<Channel, ApiError> {
+    let mut channel = Channel::new(Uuid::new_v4(), server, name, kind, Utc::now());
+    channel.source_type = text(&o, "sourceType").map(str::to_owned);
+    channel.source_id = text(&o, "sourceId").map(str::to_owned);
+    channel.topic = text(&o, "topic").map(str::to_owned);
+    channel.metadata = o.get("metadata").filter(|m| m.is_object()).cloned();
     let stored = state
-        .db()
-        .create_channel(channel, participants)
+        .messaging()
+        .create_channel(NewChannel {
+            channel,
+            participants,
+        })
         .await
-        .map_err(|e| match e {
-            StorageError::Conflict(_) => fail(
-                ErrorCode::NotFound,
-                format!("Server {} does not exist", channel.message_server_id),
-            ),
-            other => storage(other, "Server not found"),
-        })?;
-    state.bus().publish(BusEvent::ChannelChanged {
-        channel_id: stored.id,
-        deleted: false,
-    });
-    Ok(stored)
+        .map_err(|e| messaging(e, "Server not found"))?;
+    Ok(created(render::channel(&stored)))
 }
 
 /// Query of `GET /dm-channel`.
@@ -176,43 +149,13 @@ pub async fn get_dm_channel(
     if me == other {
         return Err(bad_request("Cannot create DM channel with oneself"));
     }
-    let mut server = q
-        .dm_server_id
-        .as_deref()
-        .and_then(parse_uuid)
-        .unwrap_or(DEFAULT_SERVER_ID);
-    if server != DEFAULT_SERVER_ID && state.db().get_message_server(server).await.is_err() {
-        server = DEFAULT_SERVER_ID;
-    }
-    let db = state.db();
-    if let Some(c) = db
-        .find_dm_channel(server, me, other)
+    let server = q.dm_server_id.as_deref().and_then(parse_uuid);
+    let channel = state
+        .messaging()
+        .dm_channel(me, other, server)
         .await
-        .map_err(|e| storage(e, "Channel not found"))?
-    {
-        return Ok(ok(render::channel(&c)));
-    }
-    let (a, b) = if me.to_string() < other.to_string() {
-        (me, other)
-    } else {
-        (other, me)
-    };
-    let now = Utc::now();
-    let channel = Channel {
-        id: Uuid::new_v4(),
-        message_server_id: server,
-        name: format!("DM-{a}-{b}"),
-        kind: DM_CHANNEL_KIND.to_owned(),
-        source_type: None,
-        source_id: None,
-        topic: None,
-        metadata: Some(json!({"user1": a.to_string(), "user2": b.to_string()})),
-        last_seq: 0,
-        created_at: now,
-        updated_at: now,
-    };
-    let stored = create_stored(&state, &channel, &[a, b]).await?;
-    Ok(ok(render::channel(&stored)))
+        .map_err(|e| messaging(e, "Channel not found"))?;
+    Ok(ok(render::channel(&channel)))
 }
 
 /// `GET /channels/:id/details`: `data:Channel`.
@@ -299,10 +242,10 @@ pub async fn add_channel_agent(
         .and_then(parse_uuid)
         .ok_or_else(|| bad_request("Invalid agentId format"))?;
     state
-        .db()
-        .add_channel_participants(id, &[agent])
+        .messaging()
+        .add_participant(id, agent)
         .await
-        .map_err(|e| storage(e, "Channel not found"))?;
+        .map_err(|e| messaging(e, "Channel not found"))?;
     Ok(created(json!({
         "channelId": id.to_string(),
         "agentId": agent.to_string(),
@@ -326,20 +269,11 @@ pub async fn remove_channel_agent(
     let (c, a) = path.into_inner();
     let id = channel_id(&c)?;
     let agent = path_id(&a, "Invalid agentId format")?;
-    let db = state.db();
-    db.get_channel(id)
+    state
+        .messaging()
+        .remove_participant(id, agent)
         .await
-        .map_err(|e| storage(e, "Channel not found"))?;
-    let n = db
-        .remove_channel_participants(id, &[agent])
-        .await
-        .map_err(|e| storage(e, "Channel not found"))?;
-    if n == 0 {
-        return Err(fail(
-            ErrorCode::NotFound,
-            "Agent is not a participant in this channel",
-        ));
-    }
+        .map_err(|e| messaging(e, "Channel not found"))?;
     Ok(ok(json!({
         "channelId": id.to_string(),
         "agentId": agent.to_string(),
@@ -374,42 +308,16 @@ pub async fn update_channel(
     if o.get("name").is_some_and(|n| !n.is_string()) {
         return Err(bad_request("name must be a string"));
     }
-    let db = state.db();
-    let mut channel = db
-        .get_channel(id)
+    let update = ChannelUpdate {
+        name: text(&o, "name").map(str::to_owned),
+        metadata: o.get("metadata").map(|m| m.is_object().then(|| m.clone())),
+        participants: new_participants,
+    };
+    let updated = state
+        .messaging()
+        .update_channel(id, update)
         .await
-        .map_err(|e| storage(e, "Channel not found"))?;
-    if let Some(name) = text(&o, "name") {
-        channel.name = name.to_owned();
-    }
-    if let Some(m) = o.get("metadata") {
-        channel.metadata = m.is_object().then(|| m.clone());
-    }
-    let updated = db
-        .update_channel(&channel)
-        .await
-        .map_err(|e| storage(e, "Channel not found"))?;
-    if let Some(wanted) = new_participants {
-        let current = db
-            .list_channel_participants(id)
-            .await
-            .map_err(|e| storage(e, "Channel not found"))?;
-        let gone: Vec<Uuid> = current
-            .iter()
-            .filter(|p| !wanted.contains(p))
-            .copied()
-            .collect();
-        db.remove_channel_participants(id, &gone)
-            .await
-            .map_err(|e| storage(e, "Channel not found"))?;
-        db.add_channel_participants(id, &wanted)
-            .await
-            .map_err(|e| storage(e, "Channel not found"))?;
-    }
-    state.bus().publish(BusEvent::ChannelChanged {
-        channel_id: id,
-        deleted: false,
-    });
+        .map_err(|e| messaging(e, "Channel not found"))?;
     Ok(ok(render::channel(&updated)))
 }
 
@@ -429,16 +337,9 @@ pub async fn delete_channel(
 ) -> Result<HttpResponse, ApiError> {
     let id = channel_id(&path)?;
     state
-        .db()
+        .messaging()
         .delete_channel(id)
         .await
-        .map_err(|e| storage(e, "Channel not found"))?;
-    state
-        .bus()
-        .publish(BusEvent::ChannelCleared { channel_id: id });
-    state.bus().publish(BusEvent::ChannelChanged {
-        channel_id: id,
-        deleted: true,
-    });
+        .map_err(|e| messaging(e, "Channel not found"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,18 +4,17 @@
 //! so Socket.IO clients and jobs see agent replies that arrive through `/submit` too.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use agentd_bus::BusEvent;
 use agentd_core::{ErrorCode, parse_uuid};
-use agentd_storage::prelude::*;
-use agentd_storage::{MessageUpdate, NewMessage, StorageError};
+use agentd_messaging::Post;
+use agentd_storage::{MessageUpdate, NewMessage};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::messages::{idempotency_key, running_participants, store};
+use super::messages::idempotency_key;
 use super::render;
 use super::support::{
-    alias_server_id, bad_request, created, fail, object, ok, opt_uuid, path_id, resource, storage,
-    text,
+    alias_server_id, bad_request, created, fail, messaging, object, ok, opt_uuid, path_id,
+    resource, text,
 };
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
@@ -97,8 +96,12 @@ async fn submit(
     m.source_type = Some(source_type);
     m.metadata = o.get("metadata").filter(|v| v.is_object()).cloned();
     m.client_message_id = idempotency_key(req, &o)?;
-    let to = running_participants(state, channel_id, author).await?;
-    let stored = store(state, &m, &to).await?.message;
+    let stored = state
+        .messaging()
+        .post(Post::new(m))
+        .await
+        .map_err(|e| messaging(e, "Channel not found"))?
+        .message;
     Ok(created(render::central_message(&stored)))
 }
 
@@ -162,18 +165,10 @@ pub async fn update_action(
         author_id: opt_uuid(&o, "author_id").map_err(|()| bad("author_id"))?,
     };
     let updated = state
-        .db()
-        .update_message(id, &update)
+        .messaging()
+        .edit_message(id, &update)
         .await
-        .map_err(|e| match e {
-            StorageError::Conflict(_) => bad_request("in_reply_to_message_id names no message"),
-            other => storage(other, "Message not found"),
-        })?;
-    state.bus().publish(BusEvent::MessageUpdated {
-        channel_id: updated.channel_id,
-        seq: updated.seq,
-        message_id: updated.id,
-    });
+        .map_err(|e| messaging(e, "Message not found"))?;
     Ok(ok(render::central_message(&updated)))
 }
 
@@ -213,8 +208,12 @@ pub async fn ingest_external(
     }
     m.metadata = (!meta.is_empty()).then_some(Value::Object(meta));
     m.client_message_id = idempotency_key(&req, &o)?;
-    let to = running_participants(&state, channel_id, author).await?;
-    let stored = store(&state, &m, &to).await?.message;
+    let stored = state
+        .messaging()
+        .post(Post::new(m))
+        .await
+        .map_err(|e| messaging(e, "Channel not found"))?
+        .message;
     Ok(HttpResponse::Accepted().json(json!({
         "success": true,
         "message": "Message ingested and published to bus",
@@ -246,9 +245,6 @@ pub async fn complete_message(
             "Missing or invalid fields: channel_id, message_server_id",
         ));
     };
-    state.bus().publish(BusEvent::MessageComplete {
-        channel_id,
-        server_id,
-    });
+    state.messaging().complete(channel_id, server_id);
     Ok(HttpResponse::Ok().json(json!({"success": true, "message": "Completion event emitted"})))
 }

@@ -7,17 +7,15 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
-use agentd_bus::{BusEvent, EventKind, Filter, Received};
-use agentd_core::model::{Channel, DeliveryState, Job};
+use agentd_core::model::Job;
 use agentd_core::time::to_millis;
-use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, parse_uuid};
+use agentd_core::{ErrorCode, parse_uuid};
+use agentd_messaging::jobs::{JobDetails, JobRequest, STATUSES};
 use agentd_storage::prelude::*;
-use agentd_storage::{Delivery, JobOutcome, NewMessage, StorageError};
 use chrono::Utc;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
-use super::support::{bad_request, fail, internal, object, resource, storage, text};
+use super::support::{bad_request, fail, internal, messaging, object, resource, text};
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
 use crate::state::AppState;
@@ -30,8 +28,6 @@ pub const MAX_METADATA_SIZE: usize = 10_000;
 pub const TIMEOUT_MS: (u64, u64, u64) = (30_000, 1_000, 300_000);
 /// Advertised job capacity (`/jobs/health`).
 pub const MAX_JOBS: i64 = 10_000;
-/// Job statuses (elizaOS `JobStatus`).
-const STATUSES: [&str; 5] = ["pending", "processing", "completed", "failed", "timeout"];
 
 /// Registers the job routes (`/jobs/health` before `/jobs/{id}`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -84,95 +80,26 @@ pub async fn create_job(
                 ))
             })?,
     };
-    let agent = pick_agent(&state, o.get("agentId")).await?;
-
-    let db = state.db();
-    let now = Utc::now();
-    let job_id = Uuid::new_v4();
-    let channel = Channel {
-        id: Uuid::new_v4(),
-        message_server_id: DEFAULT_SERVER_ID,
-        name: format!("job-{job_id}"),
-        kind: "DM".to_owned(),
-        source_type: Some("job".to_owned()),
-        source_id: None,
-        topic: None,
-        metadata: Some(json!({"jobId": job_id.to_string(), "isDm": true})),
-        last_seq: 0,
-        created_at: now,
-        updated_at: now,
+    let agent = match o.get("agentId").filter(|v| !v.is_null()) {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .and_then(parse_uuid)
+                .ok_or_else(|| bad_request("Invalid agentId format"))?,
+        ),
     };
-    let channel = super::channels::create_stored(&state, &channel, &[agent]).await?;
-    let mut m = NewMessage::text(channel.id, user, content);
-    m.source_type = Some("job_request".to_owned());
-    m.metadata = metadata;
-    let msg = db
-        .create_message(&m)
+    let request = JobRequest {
+        user,
+        content: content.to_owned(),
+        agent,
+        metadata,
+        timeout: Duration::from_millis(timeout_ms),
+    };
+    let job = state
+        .messaging()
+        .create_job(request)
         .await
-        .map_err(|e| storage(e, "Channel not found"))?
-        .message;
-    let expires = now + chrono::Duration::milliseconds(timeout_ms as i64);
-    let job = Job {
-        id: job_id,
-        agent_id: agent,
-        channel_id: channel.id,
-        user_message_id: msg.id,
-        status: "processing".to_owned(),
-        result: None,
-        error: None,
-        created_at: now,
-        updated_at: now,
-        expires_at: expires,
-    };
-    let job = db.create_job(&job).await.map_err(|e| match e {
-        StorageError::Conflict(_) => fail(ErrorCode::NotFound, format!("Agent {agent} not found")),
-        other => storage(other, "Job not found"),
-    })?;
-    // Listen before publishing, so the reply cannot pass unseen.
-    let mut sub = state
-        .bus()
-        .subscribe_to(Filter::channel(channel.id).and_kinds(&[EventKind::NewMessage]));
-    let dispatched = Delivery {
-        message_id: msg.id,
-        agent_id: agent,
-        state: DeliveryState::Dispatched,
-    };
-    if db.set_delivery(&dispatched).await.is_ok() {
-        state.bus().publish(BusEvent::DeliveryChanged {
-            channel_id: msg.channel_id,
-            message_id: msg.id,
-            agent_id: agent,
-            state: DeliveryState::Dispatched,
-        });
-    }
-    state.bus().publish(BusEvent::NewMessage {
-        channel_id: msg.channel_id,
-        seq: msg.seq,
-        message_id: msg.id,
-        author_id: msg.author_id,
-    });
-    let watcher = state.get_ref().clone();
-    let wait = Duration::from_millis(timeout_ms);
-    actix_web::rt::spawn(async move {
-        let _ = tokio::time::timeout(wait, async {
-            loop {
-                match sub.recv().await {
-                    Received::Event(BusEvent::NewMessage { author_id, .. })
-                        if author_id == agent => {}
-                    Received::Lagged(_) => {}
-                    Received::Closed => return,
-                    Received::Event(_) => continue,
-                }
-                if let Ok(j) = resolve(&watcher, job_id).await
-                    && j.status != "processing"
-                {
-                    return;
-                }
-            }
-        })
-        .await;
-        let _ = resolve(&watcher, job_id).await;
-    });
+        .map_err(|e| messaging(e, "Job not found"))?;
     Ok(HttpResponse::Created().json(json!({
         "jobId": job.id.to_string(),
         "status": job.status,
@@ -181,83 +108,18 @@ pub async fn create_job(
     })))
 }
 
-/// The agent for a job: the given one if it runs here, else the first running agent.
-async fn pick_agent(state: &AppState, given: Option<&Value>) -> Result<Uuid, ApiError> {
-    if let Some(v) = given.filter(|v| !v.is_null()) {
-        let id = v
-            .as_str()
-            .and_then(parse_uuid)
-            .ok_or_else(|| bad_request("Invalid agentId format"))?;
-        // Running here and stored (the job row refers to it): checked before anything is
-        // written, so a rejected job leaves no channel or message behind.
-        if !state.agents().is_running(id) || state.db().get_agent(id).await.is_err() {
-            return Err(fail(ErrorCode::NotFound, format!("Agent {id} not found")));
-        }
-        return Ok(id);
-    }
-    let agents = state.db().list_agents().await.map_err(internal)?;
-    agents
-        .iter()
-        .map(|a| a.id)
-        .find(|id| state.agents().is_running(*id))
-        .ok_or_else(|| fail(ErrorCode::NotFound, "No agents available on server"))
-}
-
-/// Brings a processing job up to date: completed if its agent's reply is stored, timed
-/// out once past `expires_at`. Safe to run from any instance, any number of times.
-async fn resolve(state: &AppState, id: Uuid) -> Result<Job, StorageError> {
-    let db = state.db();
-    let job = db.get_job(id).await?;
-    if job.status != "processing" && job.status != "pending" {
-        return Ok(job);
-    }
-    if let Some(reply) = db.find_reply(job.agent_id, job.user_message_id).await? {
-        let ms = (reply.created_at - job.created_at)
-            .num_milliseconds()
-            .max(0);
-        let result = json!({
-            "message": {
-                "id": reply.id.to_string(),
-                "content": reply.content,
-                "authorId": reply.author_id.to_string(),
-                "createdAt": to_millis(reply.created_at),
-                "metadata": reply.metadata.clone().unwrap_or_else(|| json!({})),
-                "seq": reply.seq,
-            },
-            "processingTimeMs": ms,
-        });
-        let outcome = JobOutcome {
-            id,
-            status: "completed".to_owned(),
-            result: Some(result),
-            error: None,
-        };
-        return db.update_job(&outcome).await;
-    }
-    if Utc::now() >= job.expires_at {
-        let outcome = JobOutcome {
-            id,
-            status: "timeout".to_owned(),
-            result: None,
-            error: Some("Job timed out waiting for agent response".to_owned()),
-        };
-        return db.update_job(&outcome).await;
-    }
-    Ok(job)
-}
-
 /// `JobDetails`: the job plus the user, prompt and metadata of its user message.
-async fn details(state: &AppState, job: &Job) -> Value {
-    let msg = state.db().get_message(job.user_message_id).await.ok();
+fn details(d: &JobDetails) -> Value {
+    let (job, msg) = (&d.job, d.user_message.as_ref());
     let mut v = json!({
         "jobId": job.id.to_string(),
         "status": job.status,
         "agentId": job.agent_id.to_string(),
-        "userId": msg.as_ref().map(|m| m.author_id.to_string()),
-        "prompt": msg.as_ref().map(|m| m.content.clone()),
+        "userId": msg.map(|m| m.author_id.to_string()),
+        "prompt": msg.map(|m| m.content.clone()),
         "createdAt": to_millis(job.created_at),
         "expiresAt": to_millis(job.expires_at),
-        "metadata": msg.and_then(|m| m.metadata).unwrap_or_else(|| json!({})),
+        "metadata": msg.and_then(|m| m.metadata.clone()).unwrap_or_else(|| json!({})),
     });
     if let Value::Object(o) = &mut v {
         if let Some(r) = &job.result {
@@ -284,10 +146,12 @@ pub async fn get_job(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_uuid(&path).ok_or_else(|| fail(ErrorCode::NotFound, "Job not found"))?;
-    let job = resolve(&state, id)
+    let job = state
+        .messaging()
+        .job_details(id)
         .await
-        .map_err(|e| storage(e, "Job not found"))?;
-    Ok(HttpResponse::Ok().json(details(&state, &job).await))
+        .map_err(|e| messaging(e, "Job not found"))?;
+    Ok(HttpResponse::Ok().json(details(&job)))
 }
 
 /// `GET /jobs?limit&status`: `{jobs, total, filtered}`, newest first.
@@ -314,20 +178,23 @@ pub async fn list_jobs(
     if status.is_some_and(|s| !STATUSES.contains(&s)) {
         return Err(bad_request("Invalid status"));
     }
-    let all = state.db().list_jobs(500).await.map_err(internal)?;
+    let all = state
+        .messaging()
+        .recent_jobs(500)
+        .await
+        .map_err(|e| messaging(e, "Job not found"))?;
     let total = all.len();
-    let mut jobs = Vec::new();
-    for j in &all {
-        let j = resolve(&state, j.id).await.map_err(internal)?;
-        if status.is_none_or(|s| s == j.status) {
-            jobs.push(j);
-        }
-    }
+    let jobs: Vec<Job> = all
+        .into_iter()
+        .filter(|j| status.is_none_or(|s| s == j.status))
+        .collect();
     let filtered = jobs.len();
-    let mut out = Vec::new();
-    for j in jobs.iter().take(limit) {
-        out.push(details(&state, j).await);
-    }
+    let page = state
+        .messaging()
+        .with_details(jobs.into_iter().take(limit).collect())
+        .await
+        .map_err(|e| messaging(e, "Job not found"))?;
+    let out: Vec<Value> = page.iter().map(details).collect();
     Ok(HttpResponse::Ok().json(json!({"jobs": out, "total": total, "filtered": filtered})))
 }
 

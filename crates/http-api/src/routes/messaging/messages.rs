@@ -4,20 +4,18 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use agentd_bus::BusEvent;
-use agentd_core::model::Channel;
-use agentd_core::model::DeliveryState;
+use agentd_core::parse_uuid;
 use agentd_core::time::parse_millis_or_iso;
-use agentd_core::{ErrorCode, parse_uuid};
+use agentd_messaging::{Destination, NewChannel, Post};
 use agentd_storage::prelude::*;
-use agentd_storage::{CreatedMessage, Delivery, MessagePage, NewMessage, StorageError};
+use agentd_storage::{MessagePage, NewMessage};
 use chrono::Utc;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::render;
 use super::support::{
-    alias_server_id, bad_request, fail, object, opt_uuid, path_id, resource, storage, text,
+    alias_server_id, bad_request, messaging, object, opt_uuid, path_id, resource, storage, text,
 };
 use super::transports::{self, Transport};
 use crate::error::ApiError;
@@ -40,78 +38,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .delete(clear_messages),
     )
     .service(resource("/{channelId}/messages/{messageId}").delete(delete_message));
-}
-
-/// Stores a message through the one storage operation and, unless it was a replay, after
-/// the commit: records it `dispatched` to `dispatch_to` (the running agents that will get
-/// it), publishes those delivery changes, then `new_message` with its seq; a reply also
-/// publishes the answered message's `replied` (recorded by the storage in the same
-/// transaction as the reply).
-pub(super) async fn store(
-    state: &AppState,
-    m: &NewMessage,
-    dispatch_to: &[Uuid],
-) -> Result<CreatedMessage, ApiError> {
-    let created = state.db().create_message(m).await.map_err(|e| match e {
-        StorageError::Conflict("already exists") => {
-            fail(ErrorCode::Conflict, "A message with this id already exists")
-        }
-        StorageError::Conflict(_) => bad_request("in_reply_to_message_id names no message"),
-        other => storage(other, "Channel not found"),
-    })?;
-    if created.replayed {
-        return Ok(created);
-    }
-    let msg = &created.message;
-    let bus = state.bus();
-    for agent in dispatch_to.iter().copied().filter(|a| *a != msg.author_id) {
-        let d = Delivery {
-            message_id: msg.id,
-            agent_id: agent,
-            state: DeliveryState::Dispatched,
-        };
-        if let Err(e) = state.db().set_delivery(&d).await {
-            tracing::warn!(message.id = %msg.id, agent.id = %agent, error = %e, "delivery state not recorded");
-            continue;
-        }
-        bus.publish(BusEvent::DeliveryChanged {
-            channel_id: msg.channel_id,
-            message_id: msg.id,
-            agent_id: agent,
-            state: DeliveryState::Dispatched,
-        });
-    }
-    bus.publish(BusEvent::NewMessage {
-        channel_id: msg.channel_id,
-        seq: msg.seq,
-        message_id: msg.id,
-        author_id: msg.author_id,
-    });
-    if let Some(answered) = msg.in_reply_to {
-        bus.publish(BusEvent::DeliveryChanged {
-            channel_id: msg.channel_id,
-            message_id: answered,
-            agent_id: msg.author_id,
-            state: DeliveryState::Replied,
-        });
-    }
-    Ok(created)
-}
-
-/// The participants of a channel other than `author` that run here: who gets a message.
-pub(super) async fn running_participants(
-    state: &AppState,
-    channel_id: Uuid,
-    author: Uuid,
-) -> Result<Vec<Uuid>, ApiError> {
-    let p = state
-        .db()
-        .list_channel_participants(channel_id)
-        .await
-        .map_err(|e| storage(e, "Channel not found"))?;
-    Ok(p.into_iter()
-        .filter(|a| *a != author && state.agents().is_running(*a))
-        .collect())
 }
 
 /// The idempotency key: the `Idempotency-Key` header, else body `messageId`, else body
@@ -287,63 +213,23 @@ pub async fn post_message(
     let metadata = o.get("metadata").filter(|m| m.is_object()).cloned();
     let key = idempotency_key(&req, &o)?;
     let timeout = transports::timeout_from(&o)?;
-    let db = state.db();
 
-    // Where the message goes: the channel, or the one we are about to create.
-    let existing = match db.get_channel(channel_id).await {
-        Ok(c) => Some(c),
-        Err(StorageError::NotFound(_)) => None,
-        Err(e) => return Err(storage(e, "Channel not found")),
-    };
-    let meta = metadata.as_ref();
-    let target_hint = meta_uuid(meta, "targetAgentId");
-    let mut participants = match &existing {
-        Some(c) => db
-            .list_channel_participants(c.id)
-            .await
-            .map_err(|e| storage(e, "Channel not found"))?,
-        None => {
-            let mut p = vec![author];
-            if wants_dm(meta)
-                && let Some(u) =
-                    meta_uuid(meta, "targetUserId").or_else(|| meta_uuid(meta, "recipientId"))
-            {
-                p.push(u);
-            }
-            p.extend(target_hint);
-            p
-        }
-    };
-    let target = participants
-        .iter()
-        .copied()
-        .find(|p| *p != author)
-        .or(target_hint);
-    let Some(target) = target else {
-        return Err(bad_request("No agent found in channel participants"));
-    };
-    let channel = match existing {
-        Some(c) => c,
-        None => {
-            db.get_message_server(server).await.map_err(|e| match e {
-                StorageError::NotFound(_) => fail(
-                    ErrorCode::NotFound,
-                    format!("Server {server} does not exist"),
-                ),
-                other => storage(other, "Server not found"),
-            })?;
-            participants.dedup();
-            let c = auto_channel(channel_id, server, author, meta);
-            super::channels::create_stored(&state, &c, &participants).await?
-        }
-    };
-    let running: Vec<Uuid> = participants
-        .iter()
-        .copied()
-        .filter(|p| *p != author && state.agents().is_running(*p))
-        .collect();
+    let meta = metadata.as_ref().and_then(Value::as_object);
+    let dm = wants_dm(metadata.as_ref());
+    let target_hint = meta_uuid(metadata.as_ref(), "targetAgentId");
+    // The channel this post creates when it does not exist yet: the author, the DM's
+    // other party and the named target agent are its participants.
+    let mut new_channel =
+        NewChannel::auto(channel_id, server, author, dm, meta, "gui_auto_creation");
+    if dm
+        && let Some(u) = meta_uuid(metadata.as_ref(), "targetUserId")
+            .or_else(|| meta_uuid(metadata.as_ref(), "recipientId"))
+    {
+        new_channel.participants.push(u);
+    }
+    new_channel.participants.extend(target_hint);
 
-    let mut m = NewMessage::text(channel.id, author, content);
+    let mut m = NewMessage::text(channel_id, author, content);
     if let Some(id) = text(&o, "messageId").and_then(parse_uuid) {
         m.id = id;
     }
@@ -353,49 +239,13 @@ pub async fn post_message(
     m.metadata = metadata.clone();
     m.client_message_id = key;
 
-    let ctx = transports::Posted {
-        channel,
-        author,
-        target,
-        running,
-        timeout,
+    let post = Post {
+        destination: Destination::CreateIfMissing(new_channel),
+        needs_recipient: true,
+        target_hint,
+        ..Post::new(m)
     };
-    transports::respond(&state, transport, ctx, m).await
-}
-
-/// The channel `POST /channels/:id/messages` creates when it does not exist (spec 3.5 step 2).
-fn auto_channel(id: Uuid, server: Uuid, author: Uuid, meta: Option<&Value>) -> Channel {
-    let dm = wants_dm(meta);
-    let short: String = id.to_string().chars().take(8).collect();
-    let now = Utc::now();
-    let mut md = Map::new();
-    md.insert("created_by".into(), "gui_auto_creation".into());
-    md.insert("created_for_user".into(), author.to_string().into());
-    md.insert("created_at".into(), agentd_core::time::to_iso(now).into());
-    md.insert(
-        "channel_type".into(),
-        if dm { "DM" } else { "GROUP" }.into(),
-    );
-    if let Some(Value::Object(extra)) = meta {
-        md.extend(extra.clone());
-    }
-    Channel {
-        id,
-        message_server_id: server,
-        name: if dm {
-            format!("DM {short}")
-        } else {
-            format!("Chat {short}")
-        },
-        kind: if dm { "DM" } else { "GROUP" }.to_owned(),
-        source_type: Some("auto_created".to_owned()),
-        source_id: None,
-        topic: None,
-        metadata: Some(Value::Object(md)),
-        last_seq: 0,
-        created_at: now,
-        updated_at: now,
-    }
+    transports::respond(&state, transport, post, timeout).await
 }
 
 /// `DELETE /channels/:id/messages/:messageId`: `204`; bus `message_deleted`.
@@ -414,16 +264,11 @@ pub async fn delete_message(
     let (c, m) = path.into_inner();
     let channel_id = path_id(&c, "Invalid channelId")?;
     let message_id = path_id(&m, "Invalid messageId")?;
-    let seq = state
-        .db()
+    state
+        .messaging()
         .delete_message(channel_id, message_id)
         .await
-        .map_err(|e| storage(e, "Message not found"))?;
-    state.bus().publish(BusEvent::MessageDeleted {
-        channel_id,
-        seq,
-        message_id,
-    });
+        .map_err(|e| messaging(e, "Message not found"))?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -441,13 +286,10 @@ pub async fn clear_messages(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let channel_id = path_id(&path, "Invalid channelId")?;
-    let db = state.db();
-    db.get_channel(channel_id)
+    state
+        .messaging()
+        .clear_channel(channel_id)
         .await
-        .map_err(|e| storage(e, "Channel not found"))?;
-    db.clear_channel(channel_id)
-        .await
-        .map_err(|e| storage(e, "Channel not found"))?;
-    state.bus().publish(BusEvent::ChannelCleared { channel_id });
+        .map_err(|e| messaging(e, "Channel not found"))?;
     Ok(HttpResponse::NoContent().finish())
 }

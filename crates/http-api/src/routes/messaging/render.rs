@@ -206,6 +206,20 @@ pub fn with_delivery(mut v: Value, states: impl Iterator<Item = (Uuid, DeliveryS
     v
 }
 
+/// Adds `deliveryReasons: {agentId: reason}` when an agent ended its delivery with one
+/// (the reason of `ignored`, the error code of `errored`); absent otherwise.
+fn with_reasons<'a>(mut v: Value, deliveries: impl Iterator<Item = &'a Delivery>) -> Value {
+    let map: Map<String, Value> = deliveries
+        .filter_map(|d| Some((d.agent_id.to_string(), d.reason.clone()?.into())))
+        .collect();
+    if !map.is_empty()
+        && let Value::Object(o) = &mut v
+    {
+        o.insert("deliveryReasons".into(), Value::Object(map));
+    }
+    v
+}
+
 /// The body of `GET /channels/:id/messages`: `{success, data:{messages}}`, each message a
 /// [`history_item`] with its delivery states. The items are moved into the envelope, never
 /// copied (see [`ok`]).
@@ -214,7 +228,11 @@ pub fn history_page(messages: &[Message], deliveries: &[Delivery], root: &MediaR
         .iter()
         .map(|m| {
             let mine = deliveries.iter().filter(|d| d.message_id == m.id);
-            with_delivery(history_item(m, root), mine.map(|d| (d.agent_id, d.state)))
+            let item = with_delivery(
+                history_item(m, root),
+                mine.clone().map(|d| (d.agent_id, d.state)),
+            );
+            with_reasons(item, mine)
         })
         .collect();
     ok(object([("messages", Value::Array(items))]))

@@ -181,7 +181,7 @@ pub async fn add_server_agent(
         .add_agent_to_server(id, agent_id)
         .await
         .map_err(|e| match e {
-            agentd_storage::StorageError::Conflict(_) => {
+            agentd_storage::StorageError::MissingReference(_) => {
                 fail(ErrorCode::NotFound, "Agent not found")
             }
             other => storage(other, "Agent not found"),

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, Resource, web};
 use agentd_core::{ErrorCode, parse_uuid};
+use agentd_messaging::MessagingError;
 use agentd_storage::StorageError;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -34,8 +35,36 @@ pub fn storage(e: StorageError, not_found: &'static str) -> ApiError {
             "Idempotency key reused with a different body",
         )
         .with_details(ErrorCode::IdempotencyConflict.as_str()),
-        StorageError::Conflict(what) => fail(ErrorCode::Conflict, what),
+        StorageError::Duplicate(what) => {
+            fail(ErrorCode::Conflict, format!("{what} already exists"))
+        }
+        StorageError::MissingReference(what) => {
+            bad_request(format!("the referenced {what} does not exist"))
+        }
         other => ApiError::from(other).with_envelope(Envelope::Messaging),
+    }
+}
+
+/// Maps a messaging error to family B; `not_found` names the missing thing of a storage
+/// `NotFound` the service did not name itself.
+pub fn messaging(e: MessagingError, not_found: &'static str) -> ApiError {
+    use MessagingError as M;
+    match e {
+        M::ChannelNotFound => fail(ErrorCode::NotFound, "Channel not found"),
+        M::MessageNotFound => fail(ErrorCode::NotFound, "Message not found"),
+        M::JobNotFound => fail(ErrorCode::NotFound, "Job not found"),
+        e @ (M::ServerNotFound(_)
+        | M::AgentNotFound(_)
+        | M::NoAgentAvailable
+        | M::NotParticipantAgent) => fail(ErrorCode::NotFound, e.to_string()),
+        e @ (M::NoRecipient | M::ReplyTargetMissing) => bad_request(e.to_string()),
+        M::NotParticipant => fail(
+            ErrorCode::Forbidden,
+            "Access denied: You don't have permission to send to this channel",
+        ),
+        e @ M::DuplicateMessageId => fail(ErrorCode::Conflict, e.to_string()),
+        M::IdempotencyConflict => storage(StorageError::IdempotencyConflict, not_found),
+        M::Storage(e) => storage(e, not_found),
     }
 }
 

@@ -7,16 +7,15 @@ use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
 use agentd_bus::{BusEvent, EventKind, Filter, Received, Subscription};
-use agentd_core::model::{Channel, DeliveryState, Message};
-use agentd_storage::NewMessage;
+use agentd_core::model::{DeliveryState, Message};
+use agentd_messaging::{MessagingError, Post, Posted};
 use agentd_storage::prelude::*;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::messages::store;
 use super::render;
-use super::support::bad_request;
+use super::support::{bad_request, messaging};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -69,28 +68,16 @@ pub fn timeout_from(o: &Map<String, Value>) -> Result<Duration, ApiError> {
     }
 }
 
-/// A validated post, ready to store.
-pub struct Posted {
-    /// The channel (existing or just created).
-    pub channel: Channel,
-    /// The sender.
-    pub author: Uuid,
-    /// The agent expected to answer.
-    pub target: Uuid,
-    /// Participating agents running here (the author excluded).
-    pub running: Vec<Uuid>,
-    /// How long to wait for a reply.
-    pub timeout: Duration,
-}
-
-/// Stores the message and answers according to the transport.
+/// Posts the message and answers according to the transport.
 pub async fn respond(
     state: &AppState,
     transport: Transport,
-    ctx: Posted,
-    m: NewMessage,
+    post: Post,
+    timeout: Duration,
 ) -> Result<HttpResponse, ApiError> {
-    respond_with(state, transport, ctx, m, Extra::default()).await
+    respond_with(state, transport, post, timeout, Extra::default())
+        .await
+        .map_err(|e| messaging(e, "Channel not found"))
 }
 
 /// Extra top-level keys of the `websocket`/`http` 201 bodies (sessions add `sessionStatus`),
@@ -122,59 +109,62 @@ impl Extra {
     }
 }
 
-/// [`respond`] with [`Extra`] keys in the 201 bodies.
+/// [`respond`] with [`Extra`] keys in the 201 bodies; the caller maps the errors to its
+/// route family.
 pub async fn respond_with(
     state: &AppState,
     transport: Transport,
-    ctx: Posted,
-    m: NewMessage,
+    post: Post,
+    timeout: Duration,
     extra: Extra,
-) -> Result<HttpResponse, ApiError> {
-    let processing = if ctx.running.is_empty() {
-        "none"
-    } else {
-        "queued"
-    };
+) -> Result<HttpResponse, MessagingError> {
     // Subscribe before storing: the reply cannot be published before we listen.
     let sub = (transport != Transport::Websocket).then(|| {
         state
             .bus()
-            .subscribe_to(Filter::channel(ctx.channel.id).and_kinds(&[
+            .subscribe_to(Filter::channel(post.message.channel_id).and_kinds(&[
                 EventKind::NewMessage,
                 EventKind::MessageStreamChunk,
-                EventKind::MessageStreamError,
+                EventKind::Delivery,
             ]))
     });
-    let stored = store(state, &m, &ctx.running).await?.message;
-    let states = ctx.running.iter().map(|a| (*a, DeliveryState::Dispatched));
+    let posted = state.messaging().post(post).await?;
+    let processing = if posted.dispatched.is_empty() {
+        "none"
+    } else {
+        "queued"
+    };
+    let states = posted
+        .dispatched
+        .iter()
+        .map(|a| (*a, DeliveryState::Dispatched));
     let user = render::with_delivery(
-        render::bus_message(&stored, ctx.channel.message_server_id),
+        render::bus_message(&posted.message, posted.channel.message_server_id),
         states,
     );
-    match (transport, sub) {
-        (Transport::Http, Some(mut sub)) => {
-            let reply = if ctx.running.is_empty() {
-                None
-            } else {
-                let w = Waiter::new(state, &ctx, &stored);
-                tokio::time::timeout(ctx.timeout, w.next(&mut sub, &mut |_| {}))
+    let waiter = Waiter::new(state, &posted);
+    match (transport, sub, waiter) {
+        (Transport::Http, Some(mut sub), waiter) => {
+            let reply = match waiter {
+                None => None,
+                Some(w) => tokio::time::timeout(timeout, w.next(&mut sub, &mut |_| {}))
                     .await
-                    .ok()
-                    .and_then(Result::ok)
+                    .ok(),
             };
-            let processing = match (&reply, processing) {
-                (Some(_), _) => "replied",
-                (None, "none") => "none",
-                (None, _) => "timeout",
+            let (agent_response, processing) = match (&reply, processing) {
+                (Some(Ok(m)), _) => (Some(render::agent_content(m)), "replied"),
+                (Some(Err(end)), _) => (None, end.processing()),
+                (None, "none") => (None, "none"),
+                (None, _) => (None, "timeout"),
             };
             Ok(HttpResponse::Created().json(extra.finish(json!({
                 "success": true,
                 "userMessage": user,
-                "agentResponse": reply.as_ref().map(render::agent_content),
+                "agentResponse": agent_response,
                 "processing": processing,
             }))))
         }
-        (Transport::Sse, Some(sub)) => Ok(sse(state, ctx, stored, user, sub)),
+        (Transport::Sse, Some(sub), waiter) => Ok(sse(waiter, user, sub, timeout)),
         _ => Ok(HttpResponse::Created().json(extra.finish(json!({
             "success": true,
             "userMessage": user,
@@ -197,33 +187,68 @@ enum Progress {
     Chunk(Value),
 }
 
-impl Waiter {
-    fn new(state: &AppState, ctx: &Posted, user: &Message) -> Self {
-        Waiter {
-            state: state.clone(),
-            user_message: user.id,
-            author: ctx.author,
-            target: ctx.target,
+/// How a wait ended without a reply.
+enum NoReply {
+    /// The agent ended its delivery without answering (`ignored` or `errored`, with the
+    /// reason or code).
+    Ended(DeliveryState, String),
+    /// The bus closed.
+    Closed,
+}
+
+impl NoReply {
+    /// The `processing` value of the `http` transport's body.
+    fn processing(&self) -> &'static str {
+        match self {
+            NoReply::Ended(DeliveryState::Ignored, _) => "ignored",
+            NoReply::Ended(..) => "errored",
+            NoReply::Closed => "timeout",
         }
     }
 
-    /// The stored reply, if `target` already answered (replays, lag recovery).
-    async fn stored_reply(&self) -> Option<Message> {
-        let db = self.state.db();
-        db.find_reply(self.target, self.user_message)
-            .await
-            .ok()
-            .flatten()
+    /// The `error` of the `sse` transport's last event.
+    fn error(&self) -> String {
+        match self {
+            NoReply::Ended(DeliveryState::Ignored, reason) => format!("ignored: {reason}"),
+            NoReply::Ended(_, code) => code.clone(),
+            NoReply::Closed => "Message bus closed".to_owned(),
+        }
+    }
+}
+
+impl Waiter {
+    /// A waiter for the answer of the post's expected responder, if it runs here.
+    fn new(state: &AppState, posted: &Posted) -> Option<Self> {
+        let target = posted.target.filter(|t| posted.dispatched.contains(t))?;
+        Some(Waiter {
+            state: state.clone(),
+            user_message: posted.message.id,
+            author: posted.message.author_id,
+            target,
+        })
     }
 
-    /// Waits for the reply; stream chunks go to `on_chunk`. `Err` carries a stream error.
+    /// The stored reply, if `target` already answered (replays, lag recovery), or how
+    /// the target ended its delivery without one.
+    async fn settled(&self) -> Option<Result<Message, NoReply>> {
+        let db = self.state.db();
+        if let Ok(Some(m)) = db.find_reply(self.target, self.user_message).await {
+            return Some(Ok(m));
+        }
+        let deliveries = db.list_deliveries(&[self.user_message]).await.ok()?;
+        let d = deliveries.into_iter().find(|d| d.agent_id == self.target)?;
+        matches!(d.state, DeliveryState::Ignored | DeliveryState::Errored)
+            .then(|| Err(NoReply::Ended(d.state, d.reason.unwrap_or_default())))
+    }
+
+    /// Waits for the reply; stream chunks go to `on_chunk`.
     async fn next(
         &self,
         sub: &mut Subscription,
         on_chunk: &mut (dyn FnMut(Progress) + Send),
-    ) -> Result<Message, String> {
-        if let Some(m) = self.stored_reply().await {
-            return Ok(m);
+    ) -> Result<Message, NoReply> {
+        if let Some(end) = self.settled().await {
+            return end;
         }
         loop {
             match sub.recv().await {
@@ -248,14 +273,22 @@ impl Waiter {
                     "chunk": chunk,
                     "index": index,
                 }))),
-                Received::Event(BusEvent::MessageStreamError { code, .. }) => return Err(code),
+                Received::Event(BusEvent::DeliveryChanged {
+                    message_id,
+                    agent_id,
+                    state: state @ (DeliveryState::Ignored | DeliveryState::Errored),
+                    reason,
+                    ..
+                }) if message_id == self.user_message && agent_id == self.target => {
+                    return Err(NoReply::Ended(state, reason.unwrap_or_default()));
+                }
                 Received::Event(_) => {}
                 Received::Lagged(_) => {
-                    if let Some(m) = self.stored_reply().await {
-                        return Ok(m);
+                    if let Some(end) = self.settled().await {
+                        return end;
                     }
                 }
-                Received::Closed => return Err("Message bus closed".to_owned()),
+                Received::Closed => return Err(NoReply::Closed),
             }
         }
     }
@@ -269,21 +302,17 @@ fn frame(event: &str, data: &Value) -> web::Bytes {
 /// The `sse` transport: `user_message`, then `chunk`s, then `done` or `error`; a heartbeat
 /// comment every 15 s; an `error` event when the wait times out instead of hanging.
 fn sse(
-    state: &AppState,
-    ctx: Posted,
-    stored: Message,
+    waiter: Option<Waiter>,
     user: Value,
     mut sub: Subscription,
+    timeout: Duration,
 ) -> HttpResponse {
     let (tx, rx) = mpsc::channel::<web::Bytes>(64);
-    let waiter = Waiter::new(state, &ctx, &stored);
-    let none_running = ctx.running.is_empty();
-    let timeout = ctx.timeout;
     actix_web::rt::spawn(async move {
         if tx.send(frame("user_message", &user)).await.is_err() {
             return;
         }
-        if none_running {
+        let Some(waiter) = waiter else {
             let _ = tx
                 .send(frame(
                     "error",
@@ -291,7 +320,7 @@ fn sse(
                 ))
                 .await;
             return;
-        }
+        };
         let chunks = tx.clone();
         let mut on_chunk = move |p: Progress| {
             let Progress::Chunk(v) = p;
@@ -307,7 +336,7 @@ fn sse(
             tokio::select! {
                 r = &mut wait => break match r {
                     Ok(m) => frame("done", &render::agent_content(&m)),
-                    Err(code) => frame("error", &json!({"error": code})),
+                    Err(end) => frame("error", &json!({"error": end.error()})),
                 },
                 () = &mut deadline => {
                     break frame("error", &json!({"error": "Timed out waiting for the agent's reply"}));

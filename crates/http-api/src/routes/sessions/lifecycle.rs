@@ -3,7 +3,6 @@
 //! instance (or this one after a restart) sees the same session.
 
 use actix_web::{HttpResponse, web};
-use agentd_bus::BusEvent;
 use agentd_core::model::{Channel, Session};
 use agentd_core::time::to_iso;
 use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, parse_uuid};
@@ -166,13 +165,15 @@ pub async fn create_session(
         updated_at: now,
     };
     let db = state.db();
-    db.create_channel(&channel, &[agent_id])
+    let new = agentd_messaging::NewChannel {
+        channel,
+        participants: vec![agent_id],
+    };
+    state
+        .messaging()
+        .create_channel(new)
         .await
         .map_err(|e| opaque(ErrorCode::SessionCreationFailed, e))?;
-    state.bus().publish(BusEvent::ChannelChanged {
-        channel_id,
-        deleted: false,
-    });
     let ids = (session_id, agent_id, channel_id, user_id);
     let mut s = lifecycle::new_session(ids, Value::Object(meta), &config, now);
     let (session_token, hash) = token::issue();

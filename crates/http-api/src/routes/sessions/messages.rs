@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use agentd_core::ErrorCode;
 use agentd_core::model::Message;
 use agentd_core::time::{parse_millis_or_iso, to_iso, to_millis};
+use agentd_messaging::{Destination, Post};
 use agentd_sessions::lifecycle;
 use agentd_storage::prelude::*;
 use agentd_storage::{MessagePage, NewMessage};
@@ -16,7 +17,7 @@ use serde_json::{Map, Value, json};
 use super::support::{invalid, load, metadata, object, opaque, save, storage};
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
-use crate::routes::messaging::transports::{self, Extra, Posted, Transport};
+use crate::routes::messaging::transports::{self, Extra, Transport};
 use crate::state::AppState;
 
 /// Longest message content, in characters.
@@ -102,17 +103,17 @@ pub async fn send_message(
     m.source_type = Some("user".to_owned());
     m.metadata = Some(Value::Object(meta));
 
-    let running = if state.agents().is_running(s.agent_id) {
-        vec![s.agent_id]
-    } else {
-        Vec::new()
-    };
-    let ctx = Posted {
-        channel,
-        author: s.user_id,
-        target: s.agent_id,
-        running,
-        timeout,
+    let participants = db
+        .list_channel_participants(channel.id)
+        .await
+        .map_err(|e| opaque(ErrorCode::MessageSendFailed, e))?;
+    let post = Post {
+        destination: Destination::Known {
+            channel,
+            participants,
+        },
+        target_hint: Some(s.agent_id),
+        ..Post::new(m)
     };
     let mut fields = Map::new();
     fields.insert(
@@ -128,7 +129,7 @@ pub async fn send_message(
         fields,
         with_data: true,
     };
-    transports::respond_with(&state, transport, ctx, m, extra)
+    transports::respond_with(&state, transport, post, timeout, extra)
         .await
         .map_err(|e| opaque(ErrorCode::MessageSendFailed, e))
 }

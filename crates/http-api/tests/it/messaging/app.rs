@@ -8,6 +8,7 @@ use actix_web::dev::ServerHandle;
 use agentd_bus::{Bus, BusEvent, EventKind, Filter, LocalBus, Received};
 use agentd_core::model::Agent;
 use agentd_http_api::{ApiSettings, AppState};
+use agentd_messaging::{Messaging, Post};
 use agentd_runtime::AgentRegistry;
 use agentd_storage::prelude::*;
 use agentd_storage::testing::TestDb;
@@ -21,6 +22,7 @@ pub struct App {
     pub agents: AgentRegistry,
     pub bus: Arc<LocalBus>,
     pub t: TestDb,
+    pub state: AppState,
     handle: ServerHandle,
 }
 
@@ -48,7 +50,7 @@ pub fn spawn_with(t: TestDb, settings: ApiSettings) -> App {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(settings, t.db().clone(), agents.clone(), bus.clone());
-    let server = agentd_http_api::serve(listener, state, Duration::from_secs(1)).unwrap();
+    let server = agentd_http_api::serve(listener, state.clone(), Duration::from_secs(1)).unwrap();
     let handle = server.handle();
     actix_web::rt::spawn(server);
     App {
@@ -59,6 +61,7 @@ pub fn spawn_with(t: TestDb, settings: ApiSettings) -> App {
         agents,
         bus,
         t,
+        state,
         handle,
     }
 }
@@ -145,7 +148,9 @@ impl App {
         r.body["data"]["id"].as_str().unwrap().parse().unwrap()
     }
 
+    /// Stops the agents (so none is cut off inside a transaction), then the server.
     pub async fn stop(self) -> TestDb {
+        self.state.agent_manager().shutdown().await;
         self.handle.stop(true).await;
         self.t
     }
@@ -165,6 +170,7 @@ pub fn family_b(r: &Res, status: u16, message: &str) {
 pub fn echo_agent(app: &App, agent: Uuid, delay: Duration) {
     let bus: Arc<dyn Bus> = app.bus.clone();
     let db = app.db().clone();
+    let messaging = Messaging::new(db.clone(), bus.clone(), app.agents.clone());
     let mut sub = bus.subscribe_to(Filter::kinds(&[EventKind::NewMessage]));
     actix_web::rt::spawn(async move {
         loop {
@@ -204,22 +210,9 @@ pub fn echo_agent(app: &App, agent: Uuid, delay: Duration) {
                 index: 0,
                 chunk: "echo".into(),
             });
-            if let Ok(c) = db.create_message(&reply).await
-                && !c.replayed
-            {
-                bus.publish(BusEvent::NewMessage {
-                    channel_id,
-                    seq: c.message.seq,
-                    message_id: c.message.id,
-                    author_id: agent,
-                });
-                bus.publish(BusEvent::DeliveryChanged {
-                    channel_id,
-                    message_id: msg.id,
-                    agent_id: agent,
-                    state: agentd_core::model::DeliveryState::Replied,
-                });
-            }
+            // The same path as the runtime's replies: the messaging service stores it
+            // (with the answered message's `replied`) and publishes what follows.
+            let _ = messaging.post(Post::new(reply)).await;
         }
     });
 }

@@ -44,11 +44,7 @@ async fn cached_pages_follow_every_change(b: Backend) {
     assert_eq!(contents(&app.get(&page).await.body), ["two", "one"]);
 
     let agent = Uuid::new_v4();
-    let delivery = Delivery {
-        message_id: first.id,
-        agent_id: agent,
-        state: DeliveryState::Errored,
-    };
+    let delivery = Delivery::new(first.id, agent, DeliveryState::Errored);
     app.db().set_delivery(&delivery).await.unwrap();
     let r = app.get(&page).await;
     assert_eq!(

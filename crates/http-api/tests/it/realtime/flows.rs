@@ -306,6 +306,13 @@ async fn bus_events_reach_the_channel_room() {
             agent_id: author,
             code: "MODEL_TIMEOUT".into(),
         });
+        bus.publish(BusEvent::DeliveryChanged {
+            channel_id: channel,
+            message_id: m.id,
+            agent_id: author,
+            state: agentd_core::model::DeliveryState::Errored,
+            reason: Some("MODEL_TIMEOUT".into()),
+        });
         bus.publish(BusEvent::ChannelCleared {
             channel_id: channel,
         });

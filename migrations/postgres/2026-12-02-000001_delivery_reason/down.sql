@@ -1,0 +1,2 @@
+DROP INDEX message_deliveries_pending;
+ALTER TABLE message_deliveries DROP COLUMN reason;
