@@ -3,6 +3,7 @@
 //! [`create_app`] is the one place the app is assembled; the binary and every test use it
 //! (through [`serve`]), so tests exercise production routing and middleware.
 
+pub mod auth;
 pub mod error;
 pub mod middleware;
 pub mod openapi;
@@ -24,7 +25,7 @@ pub use settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret, UiSetti
 pub use state::AppState;
 
 use middleware::{
-    auth, body_limit, content_type, cors, headers, normalize_path, rate_limit, request_span,
+    api_key, body_limit, content_type, cors, headers, normalize_path, rate_limit, request_span,
 };
 use routes::{fallback, health, plugin_routes};
 
@@ -76,7 +77,7 @@ pub fn create_app(
                         .default_service(web::to(plugin_routes::api_default))
                         .wrap(from_fn(body_limit::limit_body))
                         .wrap(from_fn(content_type::check_content_type))
-                        .wrap(from_fn(auth::require_api_key)),
+                        .wrap(from_fn(api_key::require_api_key)),
                 )
                 .default_service(web::to(fallback::api_not_found))
                 .wrap(from_fn(rate_limit::limit_api)),

@@ -4,7 +4,7 @@
 //! outer layers (request span, security headers, CORS) still see and decorate them. None of
 //! them may hold a clone of the `HttpRequest` across `next.call`: routing needs it unshared.
 
-pub mod auth;
+pub mod api_key;
 pub mod body_limit;
 pub mod content_type;
 pub mod cors;

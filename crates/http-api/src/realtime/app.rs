@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::Core;
 use super::cursor::SocketState;
 use super::{join, logs, send};
-use crate::middleware::auth::keys_match;
+use crate::auth::keys_match;
 use crate::settings::CorsOrigins;
 
 /// Refusal when the key is missing or wrong (spec 5.3 wording).

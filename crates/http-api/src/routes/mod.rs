@@ -12,6 +12,7 @@ pub mod model;
 pub mod plugin_routes;
 pub mod server;
 pub mod sessions;
+pub(crate) mod support;
 pub mod system;
 pub mod ui;
 

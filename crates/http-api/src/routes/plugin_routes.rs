@@ -15,8 +15,8 @@ use agentd_runtime::plugin::{Method, PluginRoute};
 use uuid::Uuid;
 
 use super::agents::plugins::{find_route, run};
+use crate::auth::{keys_match, unauthorized};
 use crate::error::ApiError;
-use crate::middleware::auth::{keys_match, unauthorized};
 use crate::routes::fallback;
 use crate::state::AppState;
 

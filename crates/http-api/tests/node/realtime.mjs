@@ -168,6 +168,38 @@ const scenarios = {
     assert.ok(disable < order.indexOf("enable_input"), `disable before enable: ${order}`);
   },
 
+  // A message sent over the socket is handed to the running agent (a real runtime) and
+  // ends replied; every change of its delivery state reaches the room as messageDelivery.
+  async delivery() {
+    const a = await connected(connect({ entityId: cfg.e1, ...key }));
+    await join(a, { channelId: cfg.channel });
+    send(a, { message: "I feel sad" });
+    const ack = await seen(a, "messageAck");
+    const mine = (state) => (d) => d.messageId === ack.messageId && d.agentId === cfg.agent && d.state === state;
+    await seen(a, "messageDelivery", mine("dispatched"), 10000);
+    const done = await seen(a, "messageDelivery", mine("replied"), 20000);
+    assert.equal(done.channelId, cfg.channel);
+    await seen(a, "messageBroadcast", (d) => d.senderId === cfg.agent, 10000);
+  },
+
+  // The agent's model fails: the delivery ends errored with the provider's code, and the
+  // room gets messageError naming the agent and the code.
+  async model_failure() {
+    const a = await connected(connect({ entityId: cfg.e1, ...key }));
+    await join(a, { channelId: cfg.channel });
+    send(a, { message: "hello" });
+    const ack = await seen(a, "messageAck");
+    const errored = await seen(a, "messageDelivery",
+      (d) => d.messageId === ack.messageId && d.state === "errored", 20000);
+    assert.equal(errored.agentId, cfg.agent);
+    assert.equal(errored.reason, cfg.code);
+    const err = await seen(a, "messageError", (d) => d.messageId === ack.messageId, 10000);
+    assert.equal(err.agentId, cfg.agent);
+    assert.equal(err.code, cfg.code);
+    assert.equal(err.channelId, cfg.channel);
+    assert.equal(all(a, "messageBroadcast", (d) => d.senderId === cfg.agent).length, 0);
+  },
+
   async resume() {
     const a = await connected(connect({ entityId: cfg.e1, ...key }));
     const b = await connected(connect({ entityId: cfg.e2, ...key }));

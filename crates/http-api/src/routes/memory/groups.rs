@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
-use crate::routes::agents::{ok, path_id};
+use crate::routes::support::{ok, path_id};
 use crate::state::AppState;
 
 /// Agents one request may add a group for.

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::render_memory;
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
-use crate::routes::agents::{ok, path_id, running_agent};
+use crate::routes::support::{ok, path_id, running_agent};
 use crate::state::AppState;
 
 /// Room memories returned when the client does not give `limit` (elizaOS's default).

@@ -10,7 +10,7 @@ use agentd_core::agent_data::{Memory, Room};
 use agentd_core::time::to_millis;
 use serde_json::{Value, json};
 
-use crate::routes::agents::resource;
+use crate::routes::support::resource;
 
 /// The Memory JSON of elizaOS (`worldId` is not returned; `embedding` only on request,
 /// and agentd stores none yet, so it is never present).

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::render_room;
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
-use crate::routes::agents::{ok, optional_id, path_id, running_agent};
+use crate::routes::support::{ok, optional_id, path_id, running_agent};
 use crate::state::AppState;
 
 /// Rooms listed when the client does not give `limit`.

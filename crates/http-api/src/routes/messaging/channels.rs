@@ -12,12 +12,12 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::render;
-use super::support::{
+use crate::error::ApiError;
+use crate::openapi::schemas as doc;
+use crate::routes::support::messaging::{
     alias_server_id, bad_request, created, messaging, object, ok, opt_uuid, path_id, resource,
     storage, text,
 };
-use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// elizaOS `ChannelType` values.

@@ -12,12 +12,12 @@ use uuid::Uuid;
 
 use super::messages::idempotency_key;
 use super::render;
-use super::support::{
+use crate::error::ApiError;
+use crate::openapi::schemas as doc;
+use crate::routes::support::messaging::{
     alias_server_id, bad_request, created, fail, messaging, object, ok, opt_uuid, path_id,
     resource, text,
 };
-use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Registers the core routes.

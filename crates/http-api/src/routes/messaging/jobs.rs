@@ -15,9 +15,11 @@ use agentd_storage::prelude::*;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::support::{bad_request, fail, internal, messaging, object, resource, text};
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
+use crate::routes::support::messaging::{
+    bad_request, fail, internal, messaging, object, resource, text,
+};
 use crate::state::AppState;
 
 /// Longest prompt accepted.

@@ -14,12 +14,12 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::render;
-use super::support::{
-    alias_server_id, bad_request, messaging, object, opt_uuid, path_id, resource, storage, text,
-};
 use super::transports::{self, Transport};
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
+use crate::routes::support::messaging::{
+    alias_server_id, bad_request, messaging, object, opt_uuid, path_id, resource, storage, text,
+};
 use crate::state::AppState;
 
 /// Default page size of `GET /channels/:id/messages`.

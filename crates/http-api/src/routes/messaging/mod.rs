@@ -12,7 +12,7 @@ pub mod jobs;
 pub mod messages;
 pub mod render;
 pub mod servers;
-mod support;
+
 pub mod title;
 pub mod transports;
 

@@ -11,9 +11,11 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::render;
-use super::support::{bad_request, created, fail, object, ok, path_id, resource, storage, text};
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
+use crate::routes::support::messaging::{
+    bad_request, created, fail, object, ok, path_id, resource, storage, text,
+};
 use crate::state::AppState;
 
 /// Registers the server routes and their aliases.

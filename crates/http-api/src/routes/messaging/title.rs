@@ -13,10 +13,12 @@ use agentd_storage::MessagePage;
 use agentd_storage::prelude::*;
 use serde_json::json;
 
-use super::support::{bad_request, fail, object, ok, path_id, resource, storage, text};
 use crate::error::{ApiError, Envelope};
 use crate::openapi::schemas as doc;
 use crate::routes::model::{provider_error, provider_of, with_deadline};
+use crate::routes::support::messaging::{
+    bad_request, fail, object, ok, path_id, resource, storage, text,
+};
 use crate::state::AppState;
 
 /// Fewer messages than this give `title: null` (elizaOS: 4).

@@ -15,8 +15,8 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::render;
-use super::support::{bad_request, messaging};
 use crate::error::ApiError;
+use crate::routes::support::messaging::{bad_request, messaging};
 use crate::state::AppState;
 
 /// How long `http` and `sse` wait for a reply unless the body says `timeoutMs`.

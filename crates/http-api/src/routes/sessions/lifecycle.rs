@@ -13,11 +13,11 @@ use chrono::Utc;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::support::{
-    fail, info, invalid, load, metadata, not_found, object, opaque, save, storage,
-};
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
+use crate::routes::support::sessions::{
+    fail, info, invalid, load, metadata, not_found, object, opaque, save, storage,
+};
 use crate::state::AppState;
 
 /// The agent's session configuration from its character settings (defaults if unreadable).

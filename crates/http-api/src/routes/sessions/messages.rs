@@ -14,10 +14,10 @@ use agentd_storage::{MessagePage, NewMessage};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::support::{invalid, load, metadata, object, opaque, save, storage};
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
 use crate::routes::messaging::transports::{self, Extra, Transport};
+use crate::routes::support::sessions::{invalid, load, metadata, object, opaque, save, storage};
 use crate::state::AppState;
 
 /// Longest message content, in characters.

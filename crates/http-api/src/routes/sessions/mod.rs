@@ -3,10 +3,8 @@
 //! family D, never with a `stack`. Registered at full `/messaging/sessions` paths before
 //! the messaging routes.
 
-pub mod auth;
 pub mod lifecycle;
 pub mod messages;
-mod support;
 
 use actix_web::web;
 

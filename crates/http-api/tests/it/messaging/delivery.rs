@@ -199,7 +199,7 @@ both!(unaddressed_group_message_is_ignored);
 
 /// An OpenAI-compatible endpoint that answers every request with `status` and an error
 /// body, or never answers when `status` is `None`. Returns its base URL.
-async fn model_double(status: Option<u16>) -> String {
+pub async fn model_double(status: Option<u16>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -228,7 +228,7 @@ async fn model_double(status: Option<u16>) -> String {
     url
 }
 
-fn openai_settings(url: &str) -> Value {
+pub fn openai_settings(url: &str) -> Value {
     json!({"modelProvider": "openai", "OPENAI_BASE_URL": url,
            "secrets": {"OPENAI_API_KEY": "sk-test-not-a-real-key"}})
 }

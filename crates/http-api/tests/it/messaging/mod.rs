@@ -6,7 +6,7 @@ pub mod app;
 mod attachments;
 mod channels;
 mod core;
-mod delivery;
+pub mod delivery;
 mod history_cache;
 mod jobs;
 mod load;

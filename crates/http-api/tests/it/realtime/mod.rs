@@ -4,6 +4,7 @@
 //!
 //! Without node or npm the tests print a loud SKIPPED line, and fail when `CI` is set.
 
+mod delivery;
 mod entity;
 mod flows;
 mod http;

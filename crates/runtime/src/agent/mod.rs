@@ -64,9 +64,7 @@ pub struct AgentRuntime {
     ensured_rooms: HashSet<Uuid>,
 }
 
-#[path = "agent_mirror.rs"]
 pub(crate) mod mirror;
-#[path = "agent_turn.rs"]
 mod turn;
 
 pub use mirror::ensure_channel_room;

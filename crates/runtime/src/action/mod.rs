@@ -182,5 +182,4 @@ pub async fn evaluate(plugins: &[Arc<dyn Plugin>], ex: &Exchange) {
 }
 
 #[cfg(test)]
-#[path = "action_tests.rs"]
 mod tests;

@@ -264,5 +264,4 @@ fn merge(target: &mut Value, patch: &Value, in_secrets: bool) {
 }
 
 #[cfg(test)]
-#[path = "character_tests.rs"]
 mod tests;

@@ -1,7 +1,9 @@
 //! Shared helpers of the messaging handlers: family-B errors, body parsing, field checks,
 //! storage-error mapping and the resource builder with Express-like 404s.
 
-use actix_web::{HttpResponse, Resource, web};
+use actix_web::HttpResponse;
+
+pub use super::resource;
 use agentd_core::{ErrorCode, parse_uuid};
 use agentd_messaging::MessagingError;
 use agentd_storage::StorageError;
@@ -9,7 +11,6 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::error::{ApiError, Envelope};
-use crate::routes::fallback;
 
 /// A family-B error: `{"success":false,"error":"<message>"}` with the code's status.
 pub fn fail(code: ErrorCode, message: impl Into<std::borrow::Cow<'static, str>>) -> ApiError {
@@ -70,12 +71,12 @@ pub fn messaging(e: MessagingError, not_found: &'static str) -> ApiError {
 
 /// `200 {"success":true,"data":data}`.
 pub fn ok(data: Value) -> HttpResponse {
-    HttpResponse::Ok().json(super::render::ok(data))
+    HttpResponse::Ok().json(crate::routes::messaging::render::ok(data))
 }
 
 /// `201 {"success":true,"data":data}`.
 pub fn created(data: Value) -> HttpResponse {
-    HttpResponse::Created().json(super::render::ok(data))
+    HttpResponse::Created().json(crate::routes::messaging::render::ok(data))
 }
 
 /// Parses a JSON object body; an empty body is `{}`. Anything else is a family-B 400.
@@ -117,9 +118,4 @@ pub fn alias_server_id(o: &mut Map<String, Value>) {
         tracing::warn!("deprecated body field server_id used; send message_server_id");
         o.insert("message_server_id".into(), v);
     }
-}
-
-/// A resource at `path` whose unrouted methods fall through to the family-H 404.
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(fallback::api_not_found))
 }

@@ -202,5 +202,4 @@ pub(crate) mod delivery_state {
 }
 
 #[cfg(test)]
-#[path = "wire_tests.rs"]
 mod tests;

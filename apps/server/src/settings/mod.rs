@@ -39,9 +39,7 @@ pub use bus::BusSettings;
 pub use ui::DEFAULT_UI_DIR;
 use ui::ui_settings;
 
-#[path = "settings_bus.rs"]
 mod bus;
-#[path = "settings_ui.rs"]
 mod ui;
 
 /// How log lines are written.
@@ -468,5 +466,4 @@ impl Raw {
 }
 
 #[cfg(test)]
-#[path = "settings_tests.rs"]
 mod tests;

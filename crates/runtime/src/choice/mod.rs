@@ -209,5 +209,4 @@ impl LeadFilter {
 }
 
 #[cfg(test)]
-#[path = "choice_tests.rs"]
 mod tests;
