@@ -1,4 +1,4 @@
-"""History paging at scale (design 9: a page at 1,000,000 messages within 2x of one at 1,000).
+"""History paging at scale (target: a page at 1,000,000 messages within 2x of one at 1,000).
 
 Two channels per agentd backend, filled by one bulk INSERT each straight into
 `central_messages` (ids, gap-free seq and increasing created_at, as the storage would write

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`cargo xtask bench`: agentd side by side with the elizaOS 1.7.2 server (design 9, issue 9).
+"""`cargo xtask bench`: agentd side by side with the elizaOS 1.7.2 server.
 
 Started by xtask after it built the release binaries; see docs/BENCHMARKS.md. Everything it
 starts runs on loopback in its own process group and is stopped on exit, on Ctrl-C, on any
@@ -99,7 +99,7 @@ def cold_starts(a, pg):
 
 
 def fanout_node(a, t, script_dir):
-    """The issue-5 node client harness (`fanout.mjs`) against a running server, pinned to
+    """The fan-out node client harness (`fanout.mjs`) against a running server, pinned to
     the load core."""
     out = procs.run_capture(["taskset", "-c", str(a.load_cpu), "node", "fanout.mjs", t.url(),
                              str(a.fanout_clients), "50"], timeout=150, cwd=script_dir)

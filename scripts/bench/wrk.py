@@ -31,7 +31,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"author_id":"%(user)s","content":"hello from the benchmark","message_server_id":"%(server)s","source_type":"eliza_gui"}'
 """
 
-# Session create + first message (spec 3.6): a create answer queues its session id, the next
+# Session create + first message: a create answer queues its session id, the next
 # request a connection sends takes one and posts a message to it. A flow = create + message.
 SESSION = """flows = 0
 local queue = {}

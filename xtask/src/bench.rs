@@ -1,4 +1,5 @@
-//! `cargo xtask bench [--quick] [options]`: the side-by-side benchmark of issue 9.
+//! `cargo xtask bench [--quick] [options]`: the side-by-side benchmark against elizaOS
+//! (docs/BENCHMARKS.md).
 //!
 //! This side builds what is measured (agentd and the actix-web hello-world in release, and
 //! the release test binary of the in-process fan-out benchmark), installs the node test

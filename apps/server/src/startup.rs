@@ -20,7 +20,7 @@ use crate::settings::{BusSettings, Settings};
 /// Why the server did not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    /// A public bind without an API key (design 5).
+    /// A public bind without an API key.
     #[error(
         "refusing to listen on {0} without an API key: anyone who can reach it could control \
          the agents. Set ELIZA_SERVER_AUTH_TOKEN, bind SERVER_HOST=127.0.0.1, or set \
@@ -52,8 +52,8 @@ pub enum StartupError {
     /// The HTTP server could not be started on the bound listener.
     #[error("cannot start the HTTP server: {0}")]
     Serve(io::Error),
-    /// `bus = "nats"` but NATS could not be reached (design 6): running alone would split
-    /// the deployment silently, so start-up stops.
+    /// `bus = "nats"` but NATS could not be reached (docs/SCALE-OUT.md): running alone would
+    /// split the deployment silently, so start-up stops.
     #[error("bus: {0} (check AGENTD_NATS_URL / `nats_url`, or set AGENTD_BUS=local)")]
     Bus(agentd_bus::BusError),
 }

@@ -18,7 +18,7 @@ pub fn init(format: Option<LogFormat>) {
         LogFormat::Json
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    // The UI's log viewer and `log_stream` read this buffer (issue 5).
+    // The UI's log viewer and `log_stream` read this buffer.
     let logs = agentd_http_api::realtime::logs::LogLayer::global();
     if let Some(n) = std::env::var("AGENTD_LOG_BUFFER_SIZE")
         .ok()

@@ -1,4 +1,4 @@
-//! The events that cross the bus (spec 6.1 plus agentd's channel lifecycle).
+//! The events that cross the bus: elizaOS's message events plus agentd's channel lifecycle.
 
 use agentd_core::model::DeliveryState;
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,7 @@ pub enum BusEvent {
         /// Its author.
         author_id: Uuid,
     },
-    /// A stored message was edited; sockets get it again with `updatedAt` (spec 3.3).
+    /// A stored message was edited; sockets get it again with `updatedAt`.
     MessageUpdated {
         /// The channel.
         channel_id: Uuid,
@@ -85,7 +85,7 @@ pub enum BusEvent {
         channel_id: Uuid,
         /// The reply being streamed.
         message_id: Uuid,
-        /// The agent writing the reply (spec 6.1 `agentId`; clients tell replies apart by it).
+        /// The agent writing the reply (elizaOS's `agentId`; clients tell replies apart by it).
         /// Defaults to nil when an older instance sent the event (rolling upgrades).
         #[serde(default)]
         agent_id: Uuid,
@@ -100,7 +100,7 @@ pub enum BusEvent {
         channel_id: Uuid,
         /// The reply that failed.
         message_id: Uuid,
-        /// The agent whose reply failed (spec 6.1 `agentId`); nil from an older instance.
+        /// The agent whose reply failed (elizaOS's `agentId`); nil from an older instance.
         #[serde(default)]
         agent_id: Uuid,
         /// A stable error code.

@@ -2,10 +2,10 @@
 //! subscriber in this process ([`LocalBus`]) or on every instance of a deployment
 //! (`NatsBus`, feature `nats`).
 //!
-//! The bus is a signal, storage is the truth (design section 4): events are small, may be
-//! dropped for a subscriber that falls behind, and every message event carries the
-//! channel's `seq` so a subscriber that sees a gap (or a [`Received::Lagged`]) re-reads
-//! the missing range from storage ([`SeqTracker`] detects gaps per channel).
+//! The bus is a signal, storage is the truth: events are small, may be dropped for a subscriber
+//! that falls behind, and every message event carries the channel's `seq` so a subscriber that
+//! sees a gap (or a [`Received::Lagged`]) re-reads the missing range from storage
+//! ([`SeqTracker`] detects gaps per channel).
 //!
 //! Callers see only [`Bus`], [`Filter`] and [`Subscription`]; the NATS implementation builds
 //! its `Subscription` from its own stream with [`Subscription::from_stream`], so callers do

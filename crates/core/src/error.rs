@@ -1,8 +1,8 @@
 //! The one table of stable error codes and the HTTP status each one maps to.
 //!
-//! Codes are part of the wire contract (spec 1.2): clients branch on them, so a code is
-//! never renamed or reused. Every crate's error enum maps its variants onto this table;
-//! the HTTP edge renders it in the envelope family of the route.
+//! Codes are part of the wire contract: clients branch on them, so a code is never renamed or
+//! reused. Every crate's error enum maps its variants onto this table; the HTTP edge renders it
+//! in the envelope family of the route.
 
 macro_rules! error_codes {
     ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $status:literal), )*) => {
@@ -98,7 +98,7 @@ error_codes! {
     SessionCreationFailed = ("SESSION_CREATION_FAILED", 500),
     /// The agent a session refers to does not exist.
     AgentNotFound = ("AGENT_NOT_FOUND", 404),
-    /// A `?agentId=` on a plugin route is not a UUID (spec 4.2).
+    /// A `?agentId=` on a plugin route is not a UUID.
     InvalidAgentId = ("INVALID_AGENT_ID", 400),
     /// A session request failed validation.
     ValidationError = ("VALIDATION_ERROR", 400),

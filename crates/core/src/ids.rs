@@ -1,4 +1,4 @@
-//! UUID validation and the deterministic id recipes of elizaOS (spec 1.3).
+//! UUID validation and the deterministic id recipes of elizaOS.
 //!
 //! The recipes must match elizaOS byte for byte: agents created from the same character on
 //! agentd and on elizaOS get the same id, so data and client bookmarks carry over.

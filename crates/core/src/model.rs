@@ -1,7 +1,7 @@
 //! The records agentd stores and serves: agents, message servers, channels, messages.
 //!
 //! These are storage-neutral values; the storage crate maps them to rows and the HTTP crate
-//! renders them in the elizaOS wire shapes (which differ per route, spec 1.4).
+//! renders them in the elizaOS wire shapes (which differ per route).
 
 use crate::time::Timestamp;
 use serde_json::Value;

@@ -18,7 +18,7 @@ pub fn to_iso(t: Timestamp) -> String {
 /// Parses a client cursor given either as epoch milliseconds or as an ISO 8601 string.
 ///
 /// elizaOS parses `before` with `parseInt`, so the web UI's ISO cursors silently match
-/// nothing there; accepting both is the fix (spec 12, item 6).
+/// nothing there; accepting both is the fix.
 pub fn parse_millis_or_iso(s: &str) -> Option<Timestamp> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {

@@ -27,5 +27,9 @@ fn the_error_table_lists_every_code_with_its_status() {
             code.as_str()
         );
     }
-    assert_eq!(rows.len(), ErrorCode::ALL.len(), "a documented code no longer exists");
+    assert_eq!(
+        rows.len(),
+        ErrorCode::ALL.len(),
+        "a documented code no longer exists"
+    );
 }

@@ -1,4 +1,4 @@
-//! criterion micro-benchmark of the history envelope (issue 9): rendering a 50-message page
+//! criterion micro-benchmark of the history envelope: rendering a 50-message page
 //! of `GET /api/messaging/channels/:id/messages` (each item merged with its raw message's
 //! thought and actions, ms timestamps, the delivery map) into the family-B envelope, and
 //! serialising it to the bytes actix-web sends.
@@ -53,8 +53,8 @@ fn render_page(messages: &[Message], deliveries: &[Delivery], root: &MediaRoot) 
     serde_json::to_vec(&render::history_page(messages, deliveries, root)).unwrap_or_default()
 }
 
-/// The same page wrapped with `json!`, as the handler did before issue 9: each `json!`
-/// with a `Value` operand copies it through the serializer (two deep copies per page).
+/// The same page wrapped with `json!`, as the handler did before it moved the page in: each
+/// `json!` with a `Value` operand copies it through the serializer (two deep copies per page).
 fn render_page_with_json_macro(
     messages: &[Message],
     deliveries: &[Delivery],

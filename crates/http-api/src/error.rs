@@ -2,8 +2,8 @@
 //! path failures into it.
 //!
 //! Every failure a handler or middleware reports becomes an [`ApiError`]; its status comes from
-//! the shared [`ErrorCode`] table and its body from the envelope family of the route
-//! (spec 1.1). Internal failures are opaque: the client sees a generic 500, the log gets the
+//! the shared [`ErrorCode`] table and its body from the envelope family of the route.
+//! Internal failures are opaque: the client sees a generic 500, the log gets the
 //! cause chain, once, where the response is rendered.
 
 use std::borrow::Cow;
@@ -24,7 +24,7 @@ const INTERNAL_MESSAGE: &str = "Internal server error";
 /// The generic message of an opaque 503.
 const UNAVAILABLE_MESSAGE: &str = "Service temporarily unavailable";
 
-/// Which elizaOS error envelope a route answers with (spec 1.1).
+/// Which elizaOS error envelope a route answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Envelope {
     /// Family A: `{"success":false,"error":{"code","message","details"?}}`.
@@ -199,7 +199,7 @@ impl From<agentd_storage::StorageError> for ApiError {
 }
 
 /// Maps a JSON body failure: too large → 413, wrong type → 400, malformed → 400 `INVALID_JSON`
-/// (elizaOS answers 500 here; spec 12, item 8).
+/// (elizaOS answers 500 here).
 pub fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
         JsonPayloadError::OverflowKnownLength { .. }

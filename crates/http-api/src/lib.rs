@@ -32,7 +32,7 @@ use routes::{fallback, health, plugin_routes};
 /// The version reported by `/health`, `/api/server/health` and `/api/system/version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Builds the app: routes and the middleware stack, in the order of spec 2.1/2.2.
+/// Builds the app: routes and the middleware stack, in the order elizaOS uses.
 ///
 /// Outer to inner: trailing-slash normalisation, request span, security headers, CORS
 /// (answers preflights), routing; then under `/api`: rate limit, API key, Content-Type check, body
@@ -59,7 +59,7 @@ pub fn create_app(
         .service(web::resource("/healthz").route(web::get().to(health::get_healthz)))
         .service(web::resource("/health").route(web::get().to(health::get_health)))
         .configure(routes::media::configure_static)
-        // Socket.IO sits outside `/api`: its own key check (spec 5.3), no REST rate limit.
+        // Socket.IO sits outside `/api`: its own key check, no REST rate limit.
         .configure(|cfg| agentd_socketio::configure(cfg, io))
         .service(
             // Two scopes: the rate limit answers unmatched paths too (the outer default).
@@ -73,7 +73,7 @@ pub fn create_app(
                 .service(
                     web::scope("")
                         .configure(routes::configure_api)
-                        // Plugin routes only where no core route matched (spec 4.2, not 12.10).
+                        // Plugin routes only where no core route matched (unlike elizaOS).
                         .default_service(web::to(plugin_routes::api_default))
                         .wrap(from_fn(body_limit::limit_body))
                         .wrap(from_fn(content_type::check_content_type))
@@ -83,7 +83,7 @@ pub fn create_app(
                 .wrap(from_fn(rate_limit::limit_api)),
         )
         // A plugin route at the bare path, else the web UI with its SPA fallback, agentd's
-        // own page, or 403 (spec 2.1).
+        // own page, or 403.
         .default_service(web::to(plugin_routes::root_default))
         .wrap(from_fn(cors::cors))
         .wrap(from_fn(headers::security_headers))

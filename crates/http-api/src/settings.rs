@@ -213,7 +213,7 @@ pub fn parse_byte_size(s: &str) -> Result<usize, String> {
     Ok(bytes as usize)
 }
 
-/// What agentd serves outside `/api` (spec 2.1).
+/// What agentd serves outside `/api`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum UiSettings {
     /// `ELIZA_UI_ENABLE=false`: every non-API path answers 403, as in 1.7.2.
@@ -246,9 +246,9 @@ pub struct ApiSettings {
     /// Upload storage, the file size limit and the upload rate limits.
     pub media: MediaSettings,
     /// The only directory `POST /api/agents {characterPath}` reads from; `None` refuses
-    /// `characterPath` (spec 12, security 4: no arbitrary paths, no URLs).
+    /// `characterPath` (no arbitrary paths, no URLs, unlike elizaOS).
     pub characters_dir: Option<std::path::PathBuf>,
-    /// Session timeout limits (`SESSION_*`, spec 3.6).
+    /// Session timeout limits (`SESSION_*`).
     pub sessions: agentd_sessions::SessionLimits,
     /// The web UI, agentd's placeholder page, or nothing (`AGENTD_UI_DIR`, `ELIZA_UI_ENABLE`).
     pub ui: UiSettings,

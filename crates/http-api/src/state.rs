@@ -103,12 +103,12 @@ impl AppState {
         &self.inner.rate_limit
     }
 
-    /// Socket.IO and log streaming (issue 5), shared by all workers like the rate limiter.
+    /// Socket.IO and log streaming, shared by all workers like the rate limiter.
     pub fn realtime(&self) -> &Realtime {
         &self.inner.realtime
     }
 
-    /// Rendered newest history pages, kept while current (issue 9).
+    /// Rendered newest history pages, kept while current.
     pub fn history_cache(&self) -> &HistoryCache {
         &self.inner.history_cache
     }

@@ -1,4 +1,4 @@
-//! Media uploads, secure by construction (spec 3.8, design 5, OWASP ASVS V5).
+//! Media uploads, secure by construction (OWASP ASVS V5).
 //!
 //! - The size limit is enforced while the body streams ([`UploadWriter`]), and nothing
 //!   partial stays on disk.
@@ -41,7 +41,7 @@ pub const DEFAULT_FILE_RATE_LIMIT: u32 = 100;
 /// Default file-operation rate-limit window (5 minutes).
 pub const DEFAULT_FILE_RATE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
-/// The content types an upload may have (spec 3.8.2); anything else is refused with 415.
+/// The content types an upload may have; anything else is refused with 415.
 pub const ALLOWED_MIME_TYPES: &[&str] = &[
     "image/jpeg",
     "image/png",

@@ -1,4 +1,4 @@
-//! The client's file name, kept for display only (the `originalName` of spec 3.8.1): never used
+//! The client's file name, kept for display only (the elizaOS `originalName`): never used
 //! in a path, and cleaned so it cannot spoof a display or break a log line.
 
 /// The longest original name kept, in characters.

@@ -37,7 +37,7 @@ impl Owner {
         }
     }
 
-    /// The public URL of a file of this owner, as elizaOS forms it (spec 3.8.1).
+    /// The public URL of a file of this owner, as elizaOS forms it.
     pub fn url(self, name: &StoredName) -> String {
         let id = self.id().hyphenated();
         match self {

@@ -5,7 +5,7 @@
 
 use crate::MediaError;
 
-/// The types we store (spec 3.8.2): each has one MIME type and one extension of our own.
+/// The types we store: each has one MIME type and one extension of our own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Detected {
     /// `image/jpeg`.
@@ -111,7 +111,7 @@ impl Detected {
         Detected::ALL.into_iter().find(|d| d.mime() == mime)
     }
 
-    /// The agent-upload `type` field of elizaOS (spec 3.8.1).
+    /// The agent-upload `type` field of elizaOS.
     pub const fn kind(self) -> &'static str {
         match self.mime().as_bytes() {
             [b'i', ..] => "image",

@@ -1,6 +1,6 @@
-//! Attachment URL rewriting (spec 3.8.4): an absolute file-system path inside one of our
-//! media directories becomes its public `/media/...` URL, so messages never leak server
-//! paths to clients and their attachments stay loadable. Everything else is left alone.
+//! Attachment URL rewriting: an absolute file-system path inside one of our media directories
+//! becomes its public `/media/...` URL, so messages never leak server paths to clients and
+//! their attachments stay loadable. Everything else is left alone.
 
 use crate::paths::MediaRoot;
 

@@ -1,5 +1,5 @@
 //! Agent runtimes: one `AgentRuntime` per running agent, owning its character, plugins and
-//! model provider, and the task that handles its messages (design section 4, step 5).
+//! model provider, and the task that handles its messages.
 //!
 //! [`AgentManager`] starts and stops runtimes; [`AgentRegistry`] is the set of running
 //! agents the HTTP edge reports in `/health`; [`ModelProvider`] is the model seam, with the

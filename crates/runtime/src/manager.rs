@@ -265,7 +265,7 @@ impl AgentManager {
     }
 
     /// Every running agent with its plugins, ordered by id, so bare-path plugin dispatch
-    /// (spec 4.2) sees the agents in a stable order.
+    /// sees the agents in a stable order.
     pub async fn running_plugins(&self) -> Vec<(Uuid, Vec<Arc<dyn Plugin>>)> {
         let mut all: Vec<_> = self
             .inner

@@ -1,12 +1,11 @@
 //! Plugins: compiled-in extensions an agent names in its character (`plugins`).
 //!
-//! A plugin has a name, an `init` run when an agent with it starts, long-running
-//! `services` owned by the running agent, and the pieces of message handling
-//! (`crate::action`): gates, context providers, actions and evaluators. It may also serve
-//! HTTP routes (spec 4) under `/api/agents/<id>/plugins/<plugin><route>`. Plugins are
-//! registered here by name; a character naming an unknown plugin is refused with the list
-//! of known ones. Every agent runs the [`core`] plugin (the reply behaviour) first, as
-//! elizaOS agents run plugin-bootstrap.
+//! A plugin has a name, an `init` run when an agent with it starts, long-running `services`
+//! owned by the running agent, and the pieces of message handling (`crate::action`): gates,
+//! context providers, actions and evaluators. It may also serve HTTP routes under
+//! `/api/agents/<id>/plugins/<plugin><route>`. Plugins are registered here by name; a character
+//! naming an unknown plugin is refused with the list of known ones. Every agent runs the
+//! [`core`] plugin (the reply behaviour) first, as elizaOS agents run plugin-bootstrap.
 
 use std::collections::HashMap;
 use std::sync::Arc;

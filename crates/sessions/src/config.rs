@@ -1,5 +1,5 @@
-//! Merging a session's timeout configuration (spec 3.6): the request's `timeoutConfig` over
-//! the agent's settings over the server limits, each value clamped by the spec's rules.
+//! Merging a session's timeout configuration: the request's `timeoutConfig` over
+//! the agent's settings over the server limits, each value clamped by the elizaOS rules.
 
 use serde_json::{Map, Value};
 

@@ -1,5 +1,5 @@
-//! Persisted chat sessions (spec 3.6, design 3): a session is a row in the database, so it
-//! survives restarts and is shared by every instance on PostgreSQL.
+//! Persisted chat sessions: a session is a row in the database, so it survives restarts and is
+//! shared by every instance on PostgreSQL.
 //!
 //! The lifecycle lives here as pure functions over a caller-given `now` (timeout
 //! configuration merged from the environment, the agent's settings and the request; expiry,

@@ -1,5 +1,6 @@
-//! Expiry arithmetic of spec 3.6 over a stored [`Session`]. Every function takes `now`, so
-//! the clock is the caller's (the server passes `Utc::now()`, tests pass fixed instants).
+//! Session expiry arithmetic, as elizaOS does it, over a stored [`Session`]. Every function
+//! takes `now`, so the clock is the caller's (the server passes `Utc::now()`, tests pass fixed
+//! instants).
 
 use agentd_core::model::Session;
 use agentd_core::time::Timestamp;

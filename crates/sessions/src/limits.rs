@@ -1,4 +1,4 @@
-//! The server-wide session limits (spec 3.6, "Global timeout configuration"), read from the
+//! The server-wide session limits (the elizaOS global timeout configuration), read from the
 //! `SESSION_*` environment variables. Unlike elizaOS, a value that is not a number or lies
 //! outside its range is an error naming the variable, not a silent fallback.
 
@@ -109,7 +109,7 @@ impl SessionLimits {
         Duration::from_secs(u64::from(self.cleanup_interval) * 60)
     }
 
-    /// The upper bound of any session's max duration: twice the max timeout (spec 3.6).
+    /// The upper bound of any session's max duration: twice the max timeout, as in elizaOS.
     pub fn duration_ceiling(&self) -> u32 {
         self.max_timeout.saturating_mul(2)
     }

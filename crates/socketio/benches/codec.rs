@@ -1,4 +1,4 @@
-//! Benchmarks of the wire codecs and of the broadcast encode (issue 5, fan-out).
+//! Benchmarks of the wire codecs and of the broadcast encode that fan-out repeats.
 //!
 //! `cargo bench -p agentd-socketio --bench codec` (add `-- --quick` for a short run).
 //!
@@ -16,7 +16,7 @@ use agentd_socketio::codec::{EnginePacket, SioPacket, decode_payload, encode_eve
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
-/// What `messageBroadcast` carries for a short user message (spec 5.5 step 4, plus seq).
+/// What `messageBroadcast` carries for a short user message: elizaOS 1.7's fields plus seq.
 fn broadcast_payload() -> Value {
     json!({
         "id": "6f1c1e5e-8a47-4c39-9c38-0f7f2c7f6a11",

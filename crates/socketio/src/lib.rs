@@ -1,9 +1,9 @@
-//! Engine.IO v4 and Socket.IO v5 over actix-ws (spec 5): long-polling, websocket and the
+//! Engine.IO v4 and Socket.IO v5 over actix-ws: long-polling, websocket and the
 //! upgrade between them, heartbeats, acks, rooms and broadcasts.
 //!
-//! No maintained crate serves Socket.IO inside actix-web (stack notes, section 5), so this
-//! layer is ours. It is a protocol layer only: the application (in agentd, `http-api`)
-//! decides who may connect and what events mean, through [`SocketApp`].
+//! No maintained crate serves Socket.IO inside actix-web, so this layer is ours. It is a
+//! protocol layer only: the application (in agentd, `http-api`) decides who may connect and
+//! what events mean, through [`SocketApp`].
 //!
 //! ```ignore
 //! let io = SocketIoServer::new(ServerOptions::default(), MyApp);
@@ -13,7 +13,7 @@
 //! ```
 //!
 //! Scope and limits:
-//! - Only the default namespace `/` is served (spec 5.1); a CONNECT to another one gets a
+//! - Only the default namespace `/` is served, as in elizaOS; a CONNECT to another one gets a
 //!   CONNECT_ERROR "Invalid namespace".
 //! - Binary payloads are not supported: Engine.IO `b...` packets, websocket binary frames
 //!   and Socket.IO BINARY_EVENT/BINARY_ACK close the connection as a parse error. The
@@ -52,7 +52,7 @@ pub mod codec {
 }
 
 /// Engine.IO and Socket.IO server options, with the values elizaOS and `socket.io-client`
-/// expect by default (spec 5.1); tests shorten the timers.
+/// expect by default; tests shorten the timers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerOptions {
     /// Milliseconds between server pings. Default 25000.

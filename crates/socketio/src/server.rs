@@ -173,7 +173,7 @@ impl SocketIoServer {
         sockets.values().cloned().collect()
     }
 
-    /// The connected sockets of one entity (spec 5.3 keeps an entity → sockets map).
+    /// The connected sockets of one entity (elizaOS keeps an entity → sockets map).
     pub fn sockets_of_entity(&self, entity_id: uuid::Uuid) -> Vec<Socket> {
         let sockets = self
             .inner

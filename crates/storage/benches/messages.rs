@@ -1,4 +1,4 @@
-//! criterion micro-benchmarks of the storage hot path (issue 9): `create_message` on SQLite,
+//! criterion micro-benchmarks of the storage hot path: `create_message` on SQLite,
 //! the one write every posted message and every agent reply makes (seq assignment and insert
 //! in one transaction), and the 50-message page read of `GET /channels/:id/messages`.
 //!

@@ -1,5 +1,5 @@
 //! Agent logs (`/api/agents/:id/logs`): scoped to an agent through its rooms, since the
-//! elizaOS `logs` table has no agent column (spec 12, item 14).
+//! elizaOS `logs` table has no agent column.
 
 use crate::error::Record;
 use crate::pool::{with_conn, with_write_conn};

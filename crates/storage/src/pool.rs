@@ -23,7 +23,7 @@ pub type SqliteConn = SyncConnectionWrapper<SqliteConnection, SqliteRuntime>;
 /// request thread meanwhile. Readers run inline, on the calling thread: in WAL mode a
 /// read never waits for a writer, and the indexed reads this crate issues take
 /// microseconds, less than the two thread hand-offs of the blocking pool (those were the
-/// largest single cost of a history page, issue 9, docs/BENCHMARKS.md).
+/// largest single cost of a history page, see docs/BENCHMARKS.md).
 pub enum SqliteRuntime {
     /// On tokio's blocking pool (of the runtime the query is issued on).
     Blocking,
@@ -226,10 +226,9 @@ fn sqlite_pool(
     inline: bool,
 ) -> Result<Pool<SqliteConn>, StorageError> {
     let mut config = ManagerConfig::<SqliteConn>::default();
-    // No test query on every checkout (the default): a SQLite connection is a file handle
-    // in this process and does not go stale like a network connection, and the query was
-    // a statement parse on every request (issue 9). Connections left in a transaction
-    // are still discarded.
+    // No test query on every checkout (the default): a SQLite connection is a file handle in
+    // this process and does not go stale like a network connection, and the query was a
+    // statement parse on every request. Connections left in a transaction are still discarded.
     config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
         let url = url.to_owned();

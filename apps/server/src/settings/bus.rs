@@ -1,4 +1,4 @@
-//! The bus settings (design 6, "Scale-out"): `bus = "local" | "nats"`, the NATS server list
+//! The bus settings (docs/SCALE-OUT.md): `bus = "local" | "nats"`, the NATS server list
 //! and the subject prefix (`AGENTD_BUS`, `AGENTD_NATS_URL`, `AGENTD_NATS_PREFIX`).
 
 use std::fmt;

@@ -1,6 +1,6 @@
 //! The real `@elizaos/api-client` 1.7.2 (`crates/http-api/tests/api-client/conformance.mjs`)
 //! against a real agentd on `127.0.0.1:0`, default agent off: the script creates its own
-//! agent through the client and checks every method whose route exists (spec 10).
+//! agent through the client and checks every method whose route exists (docs/API-CLIENT.md).
 //!
 //! Without node or npm the test prints a loud SKIPPED line, and fails when `CI` is set.
 

@@ -1,4 +1,4 @@
-//! Scale-out (design 6): two real agentd instances on `127.0.0.1:0`, built by
+//! Scale-out (docs/SCALE-OUT.md): two real agentd instances on `127.0.0.1:0`, built by
 //! `Application::build` with `AGENTD_BUS=nats`, sharing one PostgreSQL schema and one NATS
 //! server; the real `socket.io-client` (`scale_out.mjs`) checks that rooms span instances.
 //! Also: the bus settings are validated, and an unreachable NATS stops start-up.

@@ -1,4 +1,4 @@
-//! Character JSON (spec 9): strict validation, id derivation, and secret masking.
+//! Character JSON: strict validation, id derivation, and secret masking.
 //!
 //! elizaOS validates characters with a strict zod schema: an unknown top-level key is an
 //! error, so a typo (`"bios"`) is reported instead of silently ignored. We keep that rule
@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 /// What replaces each secret value in every API response: secrets are stored, never sent.
 pub const SECRET_MASK: &str = "********";
 
-/// The top-level keys a character may have (spec 9).
+/// The top-level keys a character may have (the elizaOS schema's keys).
 pub const CHARACTER_KEYS: &[&str] = &[
     "id",
     "name",

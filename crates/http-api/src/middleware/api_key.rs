@@ -1,4 +1,4 @@
-//! API-key check for `/api` (spec 7.1): when a key is configured, every request but `OPTIONS`
+//! API-key check for `/api`: when a key is configured, every request but `OPTIONS`
 //! must carry it in `X-API-KEY`, except a session's own routes with that session's
 //! `X-Session-Token`.
 
@@ -26,7 +26,7 @@ pub async fn require_api_key(
             .headers()
             .get("x-api-key")
             .is_some_and(|v| keys_match(v.as_bytes(), token.expose().as_bytes()));
-        // A session's own token opens that session's routes only (issue 6).
+        // A session's own token opens that session's routes only.
         if !ok && !crate::auth::session::token_grants(req.request(), &state).await {
             return Ok(req.into_response(unauthorized()).map_into_right_body());
         }

@@ -1,4 +1,4 @@
-//! Content-Type check for bodies under `/api` (spec 2.2, step 6).
+//! Content-Type check for bodies under `/api`.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};

@@ -1,4 +1,4 @@
-//! CORS (spec 2.1, with the 1.7.2 fault fixed): same-origin unless origins are configured;
+//! CORS (as in elizaOS 1.7.2, with its fault fixed): same-origin unless origins are configured;
 //! `*` allows any origin without credentials; a configured list is reflected with
 //! credentials. An origin that is not allowed gets no CORS headers, so it is never reflected.
 //!

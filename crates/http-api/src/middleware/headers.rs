@@ -1,6 +1,6 @@
-//! Security headers on every response (spec 7.4, with the production intent of the source
-//! actually applied): CSP by environment, HSTS in production only, nosniff, frame options,
-//! referrer policy, CORP `cross-origin`.
+//! Security headers on every response (the elizaOS set, with the production intent of its
+//! source actually applied): CSP by environment, HSTS in production only, nosniff, frame
+//! options, referrer policy, CORP `cross-origin`.
 
 use actix_web::Error;
 use actix_web::body::MessageBody;
@@ -26,8 +26,8 @@ pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// The security headers sent in every environment besides the CSP (and HSTS in production).
 /// Names and values are built at compile time: parsing them per response (`from_static`
-/// validates its input each call) showed in the ping profile (issue 9). Public for the
-/// benchmark's hello-world, which sends the same bytes to measure what they cost.
+/// validates its input each call) showed in the ping profile (docs/BENCHMARKS.md). Public for
+/// the benchmark's hello-world, which sends the same bytes to measure what they cost.
 pub const FIXED_HEADERS: [(HeaderName, HeaderValue); 9] = [
     (h("x-content-type-options"), v("nosniff")),
     (h("x-frame-options"), v("SAMEORIGIN")),

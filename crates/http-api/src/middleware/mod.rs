@@ -1,4 +1,4 @@
-//! The middleware stack (spec 2.1, 2.2, 7), one module per concern.
+//! The middleware stack, one module per concern.
 //!
 //! Each middleware answers its own rejections as complete responses (never as `Err`), so the
 //! outer layers (request span, security headers, CORS) still see and decorate them. None of

@@ -1,10 +1,10 @@
 //! Trailing and repeated slashes: `/api/server/ping/` and `//api//server/ping` route like
-//! `/api/server/ping`, as in Express (spec 2.1).
+//! `/api/server/ping`, as in Express.
 //!
 //! actix-web's `NormalizePath` does the same, but runs a regex replacement over every path,
-//! including the vast majority that need nothing; under load that regex was the largest
-//! cost agentd itself added to a `GET /api/server/ping` (issue 9, profile in
-//! docs/BENCHMARKS.md). Here a byte scan decides, and only a path that needs it is rebuilt.
+//! including the vast majority that need nothing; under load that regex was the largest cost
+//! agentd itself added to a `GET /api/server/ping` (profile in docs/BENCHMARKS.md). Here a byte
+//! scan decides, and only a path that needs it is rebuilt.
 
 use actix_web::Error;
 use actix_web::body::MessageBody;

@@ -5,7 +5,7 @@
 //! right-most `X-Forwarded-For` hop that is not itself a trusted proxy. The left-most hop is
 //! whatever the client wrote, so keying on it would let a client reset its own counter.
 //!
-//! Three limits share one keyed-limiter type: the API limit over all of `/api` (spec 7.3), and
+//! Three limits share one keyed-limiter type: the API limit over all of `/api`, and
 //! the upload and file-operation limits on upload routes.
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -283,7 +283,7 @@ pub async fn limit_api(
 }
 
 /// The upload limits on upload routes: 429 `UPLOAD_RATE_LIMIT_EXCEEDED`, then 429
-/// `FILE_RATE_LIMIT_EXCEEDED`, each counted per client (spec 7.3).
+/// `FILE_RATE_LIMIT_EXCEEDED`, each counted per client.
 pub async fn limit_uploads(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

@@ -5,7 +5,7 @@
 //! test (`tests/it/openapi.rs`) locks it against the committed `crates/http-api/openapi.json`
 //! and another checks that every route registered in `create_app` is in it. Routes mounted
 //! under two prefixes (the deprecated `central-*` names, memory under `/api/agents` too) are
-//! annotated once and copied by [`Aliases`]. Socket.IO (`/socket.io`, spec 5), plugin routes
+//! annotated once and copied by [`Aliases`]. Socket.IO (`/socket.io`), plugin routes
 //! reached through the default services, and the web UI are not REST routes of agentd and
 //! are not in the document.
 //!

@@ -15,7 +15,7 @@ use crate::routes::{
     info(
         title = "agentd",
         description = "An agent server wire-compatible with the elizaOS 1.7 REST API. \
-            Envelopes follow elizaOS (spec 1.1): `{success:true,data}` and \
+            Envelopes follow elizaOS: `{success:true,data}` and \
             `{success:false,error:{code,message,details?}}` on agents, memory, audio and \
             system routes; messaging errors carry `error` as a string; sessions and jobs \
             answer raw JSON and session errors are `{error:{code,message,timestamp}}`. \

@@ -1,10 +1,10 @@
 //! Documentation-only shapes for the OpenAPI document.
 //!
-//! Most handlers build their JSON with `serde_json` (the wire shapes of elizaOS 1.7, spec 1
-//! and 3), so there is no Rust type to derive a schema from. These structs describe those
-//! shapes for the document only; they are never constructed. Where a shape is open-ended
-//! (plugin output, `metadata`, character fields) it is an `Object` with a description, not
-//! an invented structure.
+//! Most handlers build their JSON with `serde_json` (the wire shapes of elizaOS 1.7), so there
+//! is no Rust type to derive a schema from. These structs describe those shapes for the
+//! document only; they are never constructed. Where a shape is open-ended (plugin output,
+//! `metadata`, character fields) it is an `Object` with a description, not an invented
+//! structure.
 
 #![expect(
     dead_code,
@@ -35,7 +35,7 @@ pub struct Success<T> {
     data: T,
 }
 
-/// Family A error (spec 1.1): a stable string code from agentd's error table.
+/// Family A error: a stable string code from agentd's error table.
 #[derive(ToSchema)]
 pub struct StdError {
     /// Always `false`.

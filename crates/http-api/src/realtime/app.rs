@@ -1,5 +1,5 @@
-//! The agentd [`SocketApp`]: handshake (spec 5.3, with the design 5 fixes), welcome events
-//! (5.4) and the dispatch of client events (5.5).
+//! The agentd [`SocketApp`]: handshake (the elizaOS checks, with the fixes listed in
+//! docs/REALTIME.md), welcome events and the dispatch of client events.
 
 use std::sync::Arc;
 
@@ -18,9 +18,9 @@ use super::{join, logs, send};
 use crate::auth::keys_match;
 use crate::settings::CorsOrigins;
 
-/// Refusal when the key is missing or wrong (spec 5.3 wording).
+/// Refusal when the key is missing or wrong (the elizaOS wording).
 pub(crate) const BAD_KEY: &str = "Invalid or missing API Key";
-/// Refusal when `auth.entityId` is not a UUID (spec 5.3 wording, verified).
+/// Refusal when `auth.entityId` is not a UUID (the elizaOS wording, verified).
 pub(crate) const BAD_ENTITY: &str = "Valid entityId required";
 /// Refusal for a browser page whose origin the CORS configuration does not allow.
 pub(crate) const BAD_ORIGIN: &str = "Origin not allowed";

@@ -16,7 +16,7 @@ use uuid::Uuid;
 pub(crate) struct SocketState {
     /// The API key was presented and matched (always false when no key is configured).
     pub(crate) key_ok: bool,
-    /// The agent the client said it talks to on join (spec 5.5 step 3).
+    /// The agent the client said it talks to on join.
     pub(crate) agent_id: Mutex<Option<Uuid>>,
     channels: Mutex<HashMap<Uuid, ChannelCursor>>,
 }

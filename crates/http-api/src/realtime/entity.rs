@@ -1,11 +1,11 @@
-//! `ENTITY_JOINED` (spec 5.5 join step 4 and send step 1): when an entity joins a channel
-//! over Socket.IO, the agents of that channel learn about it before it speaks.
+//! `ENTITY_JOINED`: when an entity joins a channel over Socket.IO, the agents of that channel
+//! learn about it before it speaks.
 //!
-//! In elizaOS this is a core runtime event, not a Socket.IO emit: the server fires it on
-//! the *first* running agent only (spec 12, functional 17), whose bootstrap handler then
-//! syncs the user into the agent's world and room (`ensureConnection`). agentd keeps the
-//! event name and payload and fixes the receiver: every running agent that participates in
-//! the channel (the one source of truth for which agents react, as for messages) gets it.
+//! In elizaOS this is a core runtime event, not a Socket.IO emit: the server fires it on the
+//! *first* running agent only, whose bootstrap handler then syncs the user into the agent's
+//! world and room (`ensureConnection`). agentd keeps the event name and payload and fixes the
+//! receiver: every running agent that participates in the channel (the one source of truth for
+//! which agents react, as for messages) gets it.
 //!
 //! Handling it means what the bootstrap handler does, written through the same ids as the
 //! runtime's own mirror (`create_unique_uuid(agent, server)` for the world,
@@ -27,9 +27,9 @@ use super::Core;
 /// elizaOS's `EventType.ENTITY_JOINED`; the log line of each delivery carries it.
 pub(crate) const ENTITY_JOINED: &str = "ENTITY_JOINED";
 
-/// The event's payload, exactly as elizaOS builds it (spec 5.5 join step 4):
-/// `{entityId, worldId, roomId, metadata:{originalId, username, displayName, type, isDm,
-/// ...metadata}, source}`. `roomId` is the central channel id, `worldId` the message server.
+/// The event's payload, exactly as elizaOS builds it on a join: `{entityId, worldId, roomId,
+/// metadata:{originalId, username, displayName, type, isDm, ...metadata}, source}`. `roomId` is
+/// the central channel id, `worldId` the message server.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct EntityJoined {

@@ -1,4 +1,4 @@
-//! ROOM_JOINING (spec 5.5 type 1), with membership when auth is on and resume by `lastSeq`.
+//! ROOM_JOINING (message type 1), with membership when auth is on and resume by `lastSeq`.
 
 use agentd_core::ids::parse_uuid;
 use agentd_socketio::{Frame, Socket};
@@ -15,7 +15,7 @@ pub(crate) const MAX_REPLAY: usize = 10_000;
 /// Page size of the history reads of a resume.
 const REPLAY_PAGE: i64 = 500;
 
-/// Spec 5.5 wording of a refused join.
+/// The elizaOS 1.7 wording of a refused join.
 const DENIED: &str = "Access denied: You don't have permission to join this channel";
 
 fn uuid_field(payload: &Value, key: &str) -> Option<Uuid> {
@@ -87,8 +87,8 @@ pub(crate) async fn handle(core: &Core, socket: &Socket, payload: &Value) {
     let _ = socket.emit("room_joined", &reply);
 }
 
-/// Step 4: a join naming an `entityId` fires `ENTITY_JOINED` to the channel's agents. With
-/// auth on the handshake's entity is the one that joined, whatever the payload says.
+/// As in elizaOS, a join naming an `entityId` fires `ENTITY_JOINED` to the channel's agents.
+/// With auth on the handshake's entity is the one that joined, whatever the payload says.
 async fn entity_joined(core: &Core, socket: &Socket, channel_id: Uuid, payload: &Value) {
     let Some(named) = uuid_field(payload, "entityId") else {
         return;

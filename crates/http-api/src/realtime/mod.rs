@@ -1,10 +1,10 @@
-//! The elizaOS event layer on top of `agentd-socketio` (spec 5.3-5.6): who may connect,
-//! what `message`/`"1"`/`"2"` and the log events mean, and the relay that turns bus events
-//! into Socket.IO emits to channel rooms.
+//! The elizaOS event layer on top of `agentd-socketio`: who may connect, what
+//! `message`/`"1"`/`"2"` and the log events mean, and the relay that turns bus events into
+//! Socket.IO emits to channel rooms.
 //!
 //! The protocol layer knows nothing of channels; this module is the only place that maps
-//! elizaOS semantics onto sockets, so the rules of design section 5 (identity from the
-//! handshake, membership to join, key for logs) are enforced in one place.
+//! elizaOS semantics onto sockets, so agentd's rules (identity from the handshake, membership
+//! to join, key for logs) are enforced in one place.
 //!
 //! Delivery model (see `docs/REALTIME.md`): storage is the truth, the bus is a signal. The
 //! relay emits each channel's messages in `seq` order, re-reading gaps from storage; each
@@ -53,7 +53,7 @@ pub(crate) struct Core {
 }
 
 impl Core {
-    /// The media directory, for rewriting attachment paths in broadcasts (spec 3.8.4).
+    /// The media directory, for rewriting attachment paths in broadcasts.
     pub(crate) fn media_root(&self) -> agentd_media::MediaRoot {
         agentd_media::MediaRoot::new(self.settings.media.root.clone())
     }
@@ -111,7 +111,7 @@ impl Core {
         self.servers.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Whether connections must present the API key (the same key as HTTP, design 5).
+    /// Whether connections must present the API key (the same key as HTTP).
     pub(crate) fn auth_on(&self) -> bool {
         self.settings.auth_token.is_some()
     }
@@ -133,7 +133,7 @@ impl std::fmt::Debug for Realtime {
 }
 
 impl Realtime {
-    /// Builds the Socket.IO server with the spec 5.1 options; nothing runs until
+    /// Builds the Socket.IO server with the options elizaOS uses; nothing runs until
     /// [`Realtime::start`].
     pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
         let messaging = Messaging::new(db.clone(), bus.clone(), agents.clone());

@@ -1,4 +1,4 @@
-//! Wire shapes of the server → client events (spec 5.6), built from stored records.
+//! Wire shapes of the server → client events, built from stored records.
 
 use agentd_core::model::{Channel, Message};
 use agentd_core::time::{to_iso, to_millis};
@@ -9,9 +9,8 @@ use uuid::Uuid;
 use crate::routes::messaging::render;
 
 /// `messageBroadcast` for a stored message. It carries every key any client variant reads
-/// (`channelId` and `roomId`, `serverId` and `messageServerId`, spec 12 functional 5) plus
-/// `seq`, so a client can resume with `lastSeq`. Attachment paths become `/media/...` URLs
-/// under `root` (spec 3.8.4).
+/// (`channelId` and `roomId`, `serverId` and `messageServerId`) plus `seq`, so a client can
+/// resume with `lastSeq`. Attachment paths become `/media/...` URLs under `root`.
 pub(crate) fn message_broadcast(
     m: &Message,
     server_id: Option<Uuid>,
@@ -69,7 +68,7 @@ pub(crate) fn message_broadcast(
     Value::Object(out)
 }
 
-/// `Channel` as the REST API renders it (spec 3.4), for `channelUpdated.updates`.
+/// `Channel` as the REST API renders it, for `channelUpdated.updates`.
 pub(crate) fn channel_json(c: &Channel) -> Value {
     let mut v = json!({
         "id": c.id,

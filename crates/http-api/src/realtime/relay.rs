@@ -206,7 +206,7 @@ impl Relay {
     }
 
     /// An edited message goes to the whole room again as `messageBroadcast` with
-    /// `updatedAt` (ms) and `rawMessage` (spec 3.3); it does not move the seq cursor, as the
+    /// `updatedAt` (ms) and `rawMessage`; it does not move the seq cursor, as the
     /// message keeps its place in the channel.
     async fn message_updated(&self, channel: Uuid, id: Uuid) {
         if self.room_empty(channel) {

@@ -1,4 +1,4 @@
-//! SEND_MESSAGE (spec 5.5 type 2): validate, auto-create the channel, store once
+//! SEND_MESSAGE (message type 2): validate, auto-create the channel, store once
 //! (idempotent on the client's `messageId`), echo and ack to the sender, publish on the bus.
 //! The other sockets of the room get the message from the relay, like every message.
 
@@ -15,11 +15,11 @@ use super::Core;
 use super::entity::{self, EntityJoined, Origin};
 use super::payload::{error, message_broadcast};
 
-/// Spec 5.5 wording of an invalid send (verified).
+/// The elizaOS 1.7 wording of an invalid send (verified).
 const INVALID: &str = "For SEND_MESSAGE: channelId, messageServerId (message_server_id), senderId (author_id), and message are required.";
 /// Longest client `messageId` kept as an idempotency key.
 const MAX_CLIENT_ID: usize = 200;
-/// Spec 5.5 wording of a send to a channel the entity may not use (when auth is on).
+/// The elizaOS 1.7 wording of a send to a channel the entity may not use (when auth is on).
 const DENIED: &str = "Access denied: You don't have permission to send to this channel";
 
 /// A validated send.
@@ -41,7 +41,7 @@ fn parse<'a>(core: &Core, socket: &Socket, p: &'a Value) -> Option<Send<'a>> {
         .get("message")
         .and_then(Value::as_str)
         .filter(|t| !t.trim().is_empty())?;
-    // With auth on the handshake decides who speaks (design 5), not the payload.
+    // With auth on the handshake decides who speaks, not the payload.
     let sender_id = match (core.auth_on(), socket.entity_id()) {
         (true, Some(entity)) => entity,
         _ => payload_sender,
@@ -87,7 +87,7 @@ async fn store_and_emit(
     if core.auth_on() && !participants.contains(&send.sender_id) {
         return Err(DENIED.to_owned());
     }
-    // Step 1: a DM introduces the sender to the channel's agents first.
+    // As in elizaOS, a DM introduces the sender to the channel's agents first.
     if is_dm(&send.metadata) {
         let event = EntityJoined::new(send.sender_id, &channel, payload, Origin::DmMessage);
         entity::fire(core, &channel, &event).await;

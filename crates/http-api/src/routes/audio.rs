@@ -1,10 +1,9 @@
-//! `/api/audio` (spec 3.9, family A): transcription and speech through the agent's own
-//! model provider.
+//! `/api/audio` (family A): transcription and speech through the agent's own model provider.
 //!
 //! - Uploads are read into memory up to the media size limit (413 `FILE_TOO_LARGE`) and
 //!   must sniff as audio, whatever the client declares (415 `INVALID_FILE_TYPE`).
-//! - Only the transcription uploads are behind the upload limits of spec 7.3; the TTS
-//!   routes are not (spec 12 item 20 is a fault we do not copy).
+//! - Only the transcription uploads are behind the upload limits; the TTS routes
+//!   are not (elizaOS 1.7.2 limits them too, a fault we do not copy).
 //! - A provider without the capability (ELIZA) answers 501 `MODEL_NOT_SUPPORTED`.
 
 use actix_multipart::Multipart;
@@ -30,7 +29,7 @@ use crate::state::AppState;
 pub const MAX_SPEECH_CHARS: usize = 4096;
 
 /// The routes under `/api/audio`, as one scope (its static prefix keeps every other `/api`
-/// request from matching these patterns, issue 9).
+/// request from matching these patterns).
 pub fn scope() -> actix_web::Scope {
     let post = |path: &str, h| {
         web::resource(path)
@@ -202,7 +201,7 @@ fn speech_text(body: &[u8]) -> Result<String, ApiError> {
     Ok(text.to_owned())
 }
 
-/// Binary audio: `audio/wav` for a RIFF/WAVE buffer, else `audio/mpeg` (spec 3.9).
+/// Binary audio: `audio/wav` for a RIFF/WAVE buffer, else `audio/mpeg`.
 fn audio_response(audio: Vec<u8>) -> Result<HttpResponse, ApiError> {
     if audio.is_empty() {
         return Err(ApiError::new(

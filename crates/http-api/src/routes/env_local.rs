@@ -1,7 +1,7 @@
-//! `GET`/`POST /api/system/env/local` (spec 3.11), the web UI's settings page.
+//! `GET`/`POST /api/system/env/local`, the web UI's settings page.
 //!
 //! Off by default: 403 `FORBIDDEN`, since 1.7.2 lets any API caller read and rewrite the
-//! server's `.env` (spec 12). `AGENTD_ENABLE_ENV_ROUTES=true` turns them on; the loader then
+//! server's `.env`. `AGENTD_ENABLE_ENV_ROUTES=true` turns them on; the loader then
 //! refuses to start unless an API key is set or the server is loopback-only. Only the `.env`
 //! of one directory is read or written (never a walk up the tree), names must be shell-style
 //! identifiers, and values are written double-quoted with `\`, `"`, newlines and `$` escaped,

@@ -3,8 +3,7 @@
 use actix_web::HttpResponse;
 use serde_json::json;
 
-/// Family H (spec 1.1): any unmatched `/api/*` path or method. `code` is a number, as in
-/// elizaOS.
+/// Family H: any unmatched `/api/*` path or method. `code` is a number, as in elizaOS.
 pub async fn api_not_found() -> HttpResponse {
     HttpResponse::NotFound().json(json!({
         "success": false,

@@ -1,4 +1,4 @@
-//! Public liveness and health probes (spec 2.3): no auth, family C.
+//! Public liveness and health probes: no auth, family C.
 
 use actix_web::{HttpResponse, web};
 use agentd_core::time::to_iso;

@@ -31,11 +31,11 @@ where
         .default_service(web::to(fallback::api_not_found))
 }
 
-/// Mounts every `/api` sub-router (spec 2.2, step 7); later issues add theirs here.
+/// Mounts every `/api` sub-router.
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
     // Every group is a scope with a static prefix: actix-router compares a static prefix
     // as a string, but matches each `{param}` pattern with a regex, so a flat list of
-    // patterns made every request pay for all those before its own (issue 9).
+    // patterns made every request pay for all those before its own.
     cfg.service(media::api_scope())
         .service(audio::scope())
         .service(

@@ -1,11 +1,11 @@
-//! Plugin routes at their bare path (spec 4.2): `/api/<plugin><route>` and
+//! Plugin routes at their bare path: `/api/<plugin><route>` and
 //! `/<plugin><route>`, with `?agentId=` choosing the agent.
 //!
-//! Unlike elizaOS (spec 12, security 9 and 10), these handlers are only the *default
-//! services*: a path reaches them only when no core route matched, so a stray `?agentId=`
-//! never intercepts a core `/api` route. Under `/api` they sit inside the API-key scope.
-//! Outside `/api` a route is served without the key only when it is flagged `public` and is
-//! a GET (a panel); any other plugin route there needs the key like `/api` does.
+//! Unlike in elizaOS, these handlers are only the *default services*: a path reaches them only
+//! when no core route matched, so a stray `?agentId=` never intercepts a core `/api` route.
+//! Under `/api` they sit inside the API-key scope. Outside `/api` a route is served without the
+//! key only when it is flagged `public` and is a GET (a panel); any other plugin route there
+//! needs the key like `/api` does.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! `/api/server` (spec 3.10): runtime probes, family C.
+//! `/api/server`: runtime probes, family C.
 
 use actix_web::{HttpResponse, web};
 use agentd_core::time::{to_iso, to_millis};

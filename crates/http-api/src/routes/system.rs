@@ -1,4 +1,4 @@
-//! `/api/system` (spec 3.11). The `.env` routes are in `env_local`.
+//! `/api/system`. The `.env` routes are in `env_local`.
 
 use actix_web::{HttpResponse, web};
 use agentd_core::time::to_iso;

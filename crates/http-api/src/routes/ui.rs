@@ -1,5 +1,5 @@
 //! Everything outside `/api`, `/media` and `/socket.io`: the web UI with the SPA fallback of
-//! spec 2.1, agentd's own page when no UI is installed, or 403 when the UI is disabled.
+//! elizaOS, agentd's own page when no UI is installed, or 403 when the UI is disabled.
 //!
 //! A request path is never joined raw: it is percent-decoded, split into segments, and any
 //! segment that is empty, `.`/`..`-like, hidden, or holds a separator, NUL or backslash makes

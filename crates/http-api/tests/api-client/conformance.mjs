@@ -1,5 +1,5 @@
-// The real @elizaos/api-client 1.7.2 against a live agentd (spec 10): every method whose
-// route exists, checked for the result shape the web UI (spec 10.12) reads.
+// The real @elizaos/api-client 1.7.2 against a live agentd: every method whose route exists,
+// checked for the result shape the web UI reads.
 //
 // Usage: AGENTD_URL=http://127.0.0.1:PORT node conformance.mjs
 // Prints one line per check and a final `N passed, M failed`; exits 1 when M > 0.
@@ -304,7 +304,7 @@ await check('system.getGlobalLogs', async () => {
   assert(isArr(r.logs), `{logs}, got ${show(r)}`);
 });
 
-// --- the rest of spec 10 ---
+// --- the rest of the client ---
 await check('server.checkHealth', async () => {
   const r = await client.server.checkHealth();
   assert(typeof r.status === 'string', `{status}, got ${show(r)}`);

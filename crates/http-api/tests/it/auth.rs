@@ -1,4 +1,4 @@
-//! API key (spec 7.1): 401 family F without the right key, public probes, OPTIONS exempt.
+//! API key: 401 family F without the right key, public probes, OPTIONS exempt.
 
 use serde_json::json;
 

@@ -15,7 +15,7 @@ const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
 const UPDATE: &str =
     "UPDATE_OPENAPI=1 cargo nextest run -p agentd-http-api --all-features -E 'test(openapi)'";
 
-/// Registered, but not REST routes of agentd: the Engine.IO/Socket.IO endpoint (spec 5).
+/// Registered, but not REST routes of agentd: the Engine.IO/Socket.IO endpoint.
 const NOT_REST: &[&str] = &["/socket.io"];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];

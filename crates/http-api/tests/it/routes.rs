@@ -1,4 +1,4 @@
-//! Exact JSON shapes of the skeleton's routes (spec 2.3, 3.10, 3.11) and the family-H 404.
+//! Exact JSON shapes of the skeleton's routes and the family-H 404.
 
 use agentd_http_api::{ApiSettings, Environment};
 use serde_json::{Value, json};

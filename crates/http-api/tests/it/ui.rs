@@ -1,4 +1,4 @@
-//! Non-API paths (spec 2.1): the web UI with its SPA fallback, agentd's own page without a
+//! Non-API paths: the web UI with its SPA fallback, agentd's own page without a
 //! UI, 403 when the UI is disabled; content types, caching and path traversal.
 
 use agentd_http_api::{ApiSettings, UiSettings};

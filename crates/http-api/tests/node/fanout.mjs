@@ -1,4 +1,4 @@
-// Fan-out benchmark (issue 5; not a test): N clients in one channel, one sender, delivery
+// Fan-out benchmark (not a test): N clients in one channel, one sender, delivery
 // latency from the sender's emit to each receiver's messageBroadcast.
 // usage: node fanout.mjs <url> <clients> <messages> [apiKey]
 // env FANOUT_PROCS=P: the receivers live in P worker processes (N/P each) instead of the

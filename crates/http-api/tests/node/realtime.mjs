@@ -1,4 +1,4 @@
-// Drives the real socket.io-client 4.8 against agentd's elizaOS event layer (spec 5).
+// Drives the real socket.io-client 4.8 against agentd's elizaOS event layer.
 // usage: node realtime.mjs <scenario> <url> <transports: default|websocket|polling> <config JSON>
 // config: {e1, e2, e3, channel, server, apiKey?, agent?}
 // Prints "PASS <scenario>" and exits 0, or prints the failure and exits 1.

@@ -1,5 +1,5 @@
 //! The agent's own copy of a conversation: world, room, entity, memories and model-call
-//! logs (spec 6.2 steps 5-7), written best effort: a failure here never stops a reply.
+//! logs, written best effort: a failure here never stops a reply.
 
 use agentd_core::agent_data::{Entity, LogEntry, Memory, Room, World};
 use agentd_core::create_unique_uuid;
@@ -188,7 +188,7 @@ impl AgentRuntime {
     }
 
     /// Forgets a deleted message (the id is derived as when it was stored, which elizaOS
-    /// gets wrong, spec 12 item 16). Not finding it is fine: the agent may never have seen it.
+    /// gets wrong). Not finding it is fine: the agent may never have seen it.
     pub(super) async fn forget_message(&self, message_id: Uuid) {
         let agent_id = self.agent.id;
         let id = create_unique_uuid(agent_id, &format!("{message_id}-{agent_id}"));

@@ -1,10 +1,10 @@
 //! `AgentRuntime`: the task of one running agent, answering the channels it is in.
 //!
-//! Storage is the truth and the bus only a signal (design 4): on any `new_message` in a
-//! channel the agent belongs to, the runtime reads every message after its cursor, in
-//! `seq` order, handles each, and moves the cursor. The same loop catches up after a
-//! restart or a lagged subscription, and the unique `(author, in_reply_to)` in storage
-//! makes sure no message is answered twice. Answering one message is in `agent_turn.rs`.
+//! Storage is the truth and the bus only a signal: on any `new_message` in a channel the agent
+//! belongs to, the runtime reads every message after its cursor, in `seq` order, handles each,
+//! and moves the cursor. The same loop catches up after a restart or a lagged subscription, and
+//! the unique `(author, in_reply_to)` in storage makes sure no message is answered twice.
+//! Answering one message is in `agent_turn.rs`.
 
 use std::collections::HashSet;
 use std::sync::Arc;

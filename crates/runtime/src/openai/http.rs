@@ -1,10 +1,10 @@
 //! A minimal HTTP/1.1 client for JSON APIs over plain TCP: one request per connection,
 //! `Content-Length` and chunked bodies, read incrementally so server-sent events stream.
 //!
-//! Written here instead of pulling reqwest/hyper into the build (build time matters on
-//! this project, design 9); `awc` cannot be used because its futures are not `Send`.
-//! `https://` endpoints go through rustls (ring backend, webpki trust anchors plus any
-//! extra roots the operator names); `http://` stays plain for local model servers.
+//! Written here instead of pulling reqwest/hyper into the build (build time matters on this
+//! project); `awc` cannot be used because its futures are not `Send`. `https://` endpoints go
+//! through rustls (ring backend, webpki trust anchors plus any extra roots the operator names);
+//! `http://` stays plain for local model servers.
 
 use std::io;
 use std::sync::Arc;

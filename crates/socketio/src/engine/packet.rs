@@ -1,4 +1,4 @@
-//! Engine.IO v4 packets in their text framing (protocol section "Packet encoding").
+//! Engine.IO v4 packets in their text framing ("Packet encoding" in the Engine.IO protocol).
 //!
 //! A packet is one type digit followed by its data. Long-polling bodies join several
 //! packets with the record separator `\x1e`. Binary packets (`b<base64>` on polling,

@@ -13,7 +13,7 @@ use crate::reason::DisconnectReason;
 use crate::sio::socket::{AckSender, Socket};
 
 /// What a client presented when it asked to connect, for the application to accept or
-/// refuse (spec 5.3: API key and `entityId` checks live in the application, not here).
+/// refuse (the API key and `entityId` checks live in the application, not here).
 #[derive(Debug, Clone)]
 pub struct HandshakeRequest {
     /// The client's `auth` option; `Value::Null` when it sent none.

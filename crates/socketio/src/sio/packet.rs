@@ -6,7 +6,7 @@
 use serde_json::Value;
 use thiserror::Error;
 
-/// The default namespace, the only one agentd serves (spec 5.1).
+/// The default namespace, the only one agentd serves, as in elizaOS.
 pub const DEFAULT_NAMESPACE: &str = "/";
 
 /// Event names a client may not emit, because the client library reserves them.

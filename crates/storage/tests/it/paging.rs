@@ -1,9 +1,9 @@
-//! History paging stays flat (design 9, issue 9): a page deep in a long channel costs about
-//! what the newest page costs, for seq cursors and for time cursors (`before`/`after`, as the
-//! elizaOS UI and the sessions API page). The channel is filled with one bulk INSERT; the
-//! cost of each page kind is compared with the newest page's, measured interleaved so load
-//! on the machine slows both alike. Without the (channel_id, created_at, seq) index and the
-//! time-ordered read, a middle `before` page scans half the channel (ratio in the hundreds).
+//! History paging stays flat: a page deep in a long channel costs about what the newest page
+//! costs, for seq cursors and for time cursors (`before`/`after`, as the elizaOS UI and the
+//! sessions API page). The channel is filled with one bulk INSERT; the cost of each page kind
+//! is compared with the newest page's, measured interleaved so load on the machine slows both
+//! alike. Without the (channel_id, created_at, seq) index and the time-ordered read, a middle
+//! `before` page scans half the channel (ratio in the hundreds).
 
 use std::time::{Duration, Instant};
 

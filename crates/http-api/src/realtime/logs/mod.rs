@@ -1,9 +1,9 @@
 //! Server logs for the UI: a tracing layer fills a bounded ring buffer of structured
-//! records, which `GET /api/server/logs` reads and `log_stream` pushes (spec 3.10, 5.5, 5.6).
+//! records, which `GET /api/server/logs` reads and `log_stream` pushes.
 //!
-//! Each tracing event becomes exactly one record (1.7.2 stored every line twice, spec 12
-//! functional 21), with the pino level numbers the UI expects and the agent fields when
-//! the event carries them (`agent.id`/`agent_id`/`agentId`, `agent.name`/`agentName`).
+//! Each tracing event becomes exactly one record (elizaOS 1.7.2 stored every line twice), with
+//! the pino level numbers the UI expects and the agent fields when the event carries them
+//! (`agent.id`/`agent_id`/`agentId`, `agent.name`/`agentName`).
 
 mod buffer;
 mod layer;
@@ -36,7 +36,7 @@ pub fn level_number(name: &str) -> u8 {
     }
 }
 
-/// What a log-stream subscriber wants to see (spec 5.5 `update_log_filters`).
+/// What a log-stream subscriber wants to see (the `update_log_filters` payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LogFilters {

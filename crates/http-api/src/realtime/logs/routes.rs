@@ -1,4 +1,4 @@
-//! `GET|POST|DELETE /api/server/logs` (spec 3.10) over the same buffer as `log_stream`.
+//! `GET|POST|DELETE /api/server/logs` over the same buffer as `log_stream`.
 //! Unlike 1.7.2 the agent filters work, because records carry the agent fields.
 
 use std::collections::HashMap;

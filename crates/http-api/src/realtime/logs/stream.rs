@@ -17,7 +17,7 @@ fn confirm(socket: &Socket, subscribed: bool, message: &str) {
 }
 
 /// Turns the stream on for a socket; with a key configured, only a socket that presented
-/// it may read server logs (spec 12 security 1).
+/// it may read server logs.
 pub(crate) fn subscribe(core: &Core, socket: &Socket) {
     let key_ok = app::state(socket).is_some_and(|s| s.key_ok);
     if core.auth_on() && !key_ok {

@@ -1,6 +1,6 @@
 //! `characterPath`: a character file read only from the configured characters directory.
 //!
-//! elizaOS reads any path and fetches URLs (an oracle and an SSRF, spec 12 security 4).
+//! elizaOS reads any path and fetches URLs (an oracle and an SSRF).
 //! Here the value must be a relative path of plain names inside `<data>/characters`:
 //! no absolute path, no `..`, no URL, no symlink leading out. Every refusal is a 400.
 

@@ -81,7 +81,7 @@ fn create_error(message: String) -> ApiError {
 
 /// `POST /api/agents`: validates the character strictly and stores it (not started).
 /// An agent with the same id is returned as it is (still 201), as in elizaOS. Nothing
-/// from the process environment is copied into the agent (spec 12, security 2).
+/// from the process environment is copied into the agent.
 #[utoipa::path(
     post, path = "/api/agents", tag = "agents", request_body(content = doc::Json, description = "`{characterJson}`, `{agent}` (a character) or `{characterPath}` (a file under <data>/characters)"),
     responses(

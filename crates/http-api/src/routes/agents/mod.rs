@@ -1,5 +1,5 @@
-//! `/api/agents` (spec 3.1): agent CRUD, lifecycle, worlds, panels and logs, plus the
-//! memory and room routes of spec 3.2 that are mounted here too. Family A envelopes.
+//! `/api/agents`: agent CRUD, lifecycle, worlds, panels and logs, plus the memory and room
+//! routes of `routes::memory` that are mounted here too. Family A envelopes.
 
 pub mod character_path;
 pub mod crud;
@@ -55,7 +55,7 @@ pub(crate) fn status(running: bool) -> &'static str {
 }
 
 /// Registers the `/api/agents` routes; `GET /worlds` comes before `/{agentId}`, so it is
-/// reachable (it is shadowed in elizaOS 1.7.2, spec 12 item 1).
+/// reachable (it is shadowed in elizaOS 1.7.2).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/worlds").route(web::get().to(worlds::list_worlds)))
         .service(

@@ -1,8 +1,8 @@
-//! Plugin routes (spec 4): `/api/agents/<id>/plugins/<plugin><route>` and the panels list.
+//! Plugin routes: `/api/agents/<id>/plugins/<plugin><route>` and the panels list.
 //!
-//! Unlike elizaOS, a stray `?agentId=` on another API route is never intercepted (spec 12,
-//! security 10), and plugin routes sit behind the same API-key check as every `/api` route.
-//! The bare paths (`/api/<plugin><route>`, `/<plugin><route>`) are in `plugin_routes`.
+//! Unlike elizaOS, a stray `?agentId=` on another API route is never intercepted, and plugin
+//! routes sit behind the same API-key check as every `/api` route. The bare paths
+//! (`/api/<plugin><route>`, `/<plugin><route>`) are in `plugin_routes`.
 
 use std::collections::HashMap;
 

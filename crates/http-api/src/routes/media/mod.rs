@@ -1,11 +1,10 @@
-//! Media: uploads under `/api` and static serving under `/media` (spec 3.8, issue 7).
+//! Media: uploads under `/api` and static serving under `/media`.
 //!
 //! `/api/messaging/channels/{id}/upload-media` is registered first inside the
 //! `/messaging/channels` scope, so it matches that exact path before any channel route
 //! could; the other routes sit in `/media` scopes of their own. A scope without a default
 //! service hands unmatched paths to its parent's default, so these scopes change no answer,
-//! only the cost of
-//! routing (issue 9).
+//! only the cost of routing (docs/BENCHMARKS.md).
 
 pub mod serve;
 pub mod upload;

@@ -1,4 +1,4 @@
-//! Static media (spec 3.8.3, no auth): `/media/uploads/agents/:agentId/:filename`,
+//! Static media (no auth): `/media/uploads/agents/:agentId/:filename`,
 //! `/media/uploads/channels/:channelId/:filename` and `/media/generated/:agentId/:filename`.
 //!
 //! The id must be a UUID and the name one we generated, so the path is built from our own

@@ -1,4 +1,4 @@
-//! Upload routes (spec 3.8.1): `POST /api/media/agents/:agentId/upload-media` (family A),
+//! Upload routes: `POST /api/media/agents/:agentId/upload-media` (family A),
 //! `POST /api/media/channels/:channelId/upload-media` and
 //! `POST /api/messaging/channels/:channelId/upload-media` (family B).
 //!
@@ -205,7 +205,7 @@ pub async fn upload_agent_media(
 
 /// `POST /api/messaging/channels/:channelId/upload-media` and its legacy twin under
 /// `/api/media/channels` (family B); `type` is the MIME type. The URL is served from where
-/// the file is written (unlike elizaOS 1.7.2, spec 12 item 2).
+/// the file is written (unlike elizaOS 1.7.2).
 #[utoipa::path(
     post, path = "/api/messaging/channels/{channelId}/upload-media", tag = "media", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
     responses(

@@ -227,7 +227,7 @@ pub async fn delete_agent_memories(
 }
 
 /// The kinds a room clear deletes: elizaOS's table names and its singular enum values
-/// (1.7.2 deletes only the singular ones and so clears nothing, spec 12 item 16).
+/// (elizaOS 1.7.2 deletes only the singular ones and so clears nothing).
 const ROOM_KINDS: &[&str] = &["messages", "message", "documents", "document"];
 
 /// `DELETE /:agentId/memories/all/:roomId`: 204. The id may be the room id or the

@@ -1,4 +1,4 @@
-//! Memory, rooms and groups (spec 3.2). The agent-memory and room routes are mounted under
+//! Memory, rooms and groups. The agent-memory and room routes are mounted under
 //! both `/api/memory` and `/api/agents`; the group routes only under `/api/memory`.
 
 pub mod groups;

@@ -1,4 +1,4 @@
-//! Channels, DMs and participants (spec 3.5, 6.4), with the `/central-channels` aliases.
+//! Channels, DMs and participants, with the `/central-channels` aliases.
 //! Message routes of a channel live in `messages.rs`.
 
 use actix_web::{HttpResponse, web};
@@ -87,8 +87,8 @@ pub async fn create_channel(
     alias_server_id(&mut o);
     let server = opt_uuid(&o, "message_server_id")
         .map_err(|()| bad_request("Invalid message_server_id format"))?;
-    // Absent participants mean none (the api-client's `createChannel` sends none; 1.7.2
-    // rejects it, spec 10.3); present ones must be an array of UUIDs.
+    // Absent participants mean none (the api-client's `createChannel` sends none; elizaOS
+    // 1.7.2 rejects it); present ones must be an array of UUIDs.
     let participants = match o.get("participantCentralUserIds") {
         None | Some(Value::Null) => Some(Vec::new()),
         Some(v) => uuid_list(v),
@@ -129,7 +129,7 @@ pub struct DmQuery {
     dm_server_id: Option<String>,
 }
 
-/// `GET /dm-channel`: the DM channel of two users, created on first use (spec 6.4).
+/// `GET /dm-channel`: the DM channel of two users, created on first use.
 #[utoipa::path(
     get, path = "/api/messaging/dm-channel", tag = "messaging", params(DmQuery),
     responses(

@@ -1,7 +1,7 @@
-//! The agent-facing core routes (spec 3.3): `/submit`, `/action`, `PATCH /action/:id`,
-//! `/ingest-external` and `/complete` (absent from 1.7.2, re-added: the UI waits for
-//! `messageComplete`). Every stored message is published as `new_message` after commit,
-//! so Socket.IO clients and jobs see agent replies that arrive through `/submit` too.
+//! The agent-facing core routes: `/submit`, `/action`, `PATCH /action/:id`, `/ingest-external`
+//! and `/complete` (absent from 1.7.2, re-added: the UI waits for `messageComplete`). Every
+//! stored message is published as `new_message` after commit, so Socket.IO clients and jobs see
+//! agent replies that arrive through `/submit` too.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use agentd_core::{ErrorCode, parse_uuid};

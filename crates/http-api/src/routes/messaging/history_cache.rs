@@ -3,7 +3,7 @@
 //! The newest page (`GET /channels/:id/messages` without a cursor) is what every client
 //! asks for on opening a channel and what pollers ask for over and over. Rendering it reads
 //! and decodes every row and its delivery states and serialises tens of kilobytes of JSON;
-//! with the elizaOS web UI on a busy channel that is most of the server's work (issue 9,
+//! with the elizaOS web UI on a busy channel that is most of the server's work (see
 //! docs/BENCHMARKS.md). A page is keyed by channel and page size and stored with the
 //! channel's revision (`ChannelStore::channel_revision`), which database triggers move on
 //! every committed change to the channel's messages or delivery states, from any instance.

@@ -1,7 +1,7 @@
-//! Jobs (spec 3.7): a user message to an agent that a client polls for the reply. Stored
-//! in the `jobs` table, so a poll works after a restart; a job completes when its agent's
-//! reply is stored (seen on the bus, or found in storage on read) and times out per
-//! `timeoutMs`. Errors are family E (`{"success":false,"error":"…"}`), successes raw.
+//! Jobs: a user message to an agent that a client polls for the reply. Stored in the `jobs`
+//! table, so a poll works after a restart; a job completes when its agent's reply is stored
+//! (seen on the bus, or found in storage on read) and times out per `timeoutMs`. Errors are
+//! family E (`{"success":false,"error":"…"}`), successes raw.
 
 use std::collections::HashMap;
 use std::time::Duration;

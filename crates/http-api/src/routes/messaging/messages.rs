@@ -1,5 +1,5 @@
-//! Channel messages (spec 3.5): history pages from the `(channel_id, seq)` index, posting
-//! with transports (validated before anything is stored), deleting and clearing.
+//! Channel messages: history pages from the `(channel_id, seq)` index, posting with transports
+//! (validated before anything is stored), deleting and clearing.
 
 use std::collections::HashMap;
 
@@ -179,9 +179,9 @@ fn meta_uuid(meta: Option<&Value>, key: &str) -> Option<Uuid> {
 }
 
 /// `POST /channels/:id/messages`: validates everything (transport, fields, target agent)
-/// before storing; auto-creates a missing channel; answers per transport (spec 3.12).
+/// before storing; auto-creates a missing channel; answers per transport.
 #[utoipa::path(
-    post, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::Json, description = "`{author_id, content, message_server_id|server_id, transport?|mode?, idempotency_key?, metadata?, raw_message?, ...}` (spec 3.12)"),
+    post, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::Json, description = "`{author_id, content, message_server_id|server_id, transport?|mode?, idempotency_key?, metadata?, raw_message?, ...}`"),
     responses(
         (status = 201, description = "`{success:true,userMessage,agentResponse?}` (websocket/http transports; no `data` key)", body = doc::Json),
         (status = 200, description = "`transport:sse`: a text/event-stream of the agent's reply"),

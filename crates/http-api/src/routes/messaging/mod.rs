@@ -1,6 +1,6 @@
-//! `/api/messaging` (spec 3.3, 3.4, 3.5, 3.7, 3.12): message servers, channels, messages,
-//! the agent-facing core routes, transports and jobs. Errors use family B (jobs: family E,
-//! the same shape) and never store a message that is then rejected.
+//! `/api/messaging`: message servers, channels, messages, the agent-facing core routes,
+//! transports and jobs. Errors use family B (jobs: family E, the same shape) and never store a
+//! message that is then rejected.
 //!
 //! Resources are registered relative to the `/messaging` scope that `routes::configure_api`
 //! opens, which also holds the sessions routes and the channel upload route.
@@ -21,9 +21,9 @@ use actix_web::web;
 /// Registers every messaging route, including the deprecated aliases.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Each prefix is a scope, the channels first: their routes (history, posting) are the
-    // busiest, and a scope is entered by a string compare, while every `{param}` resource
-    // tried before the right one costs a regex match (issue 9). Inside a scope, literal
-    // segments precede `{param}` ones where paths overlap.
+    // busiest, and a scope is entered by a string compare, while every `{param}` resource tried
+    // before the right one costs a regex match. Inside a scope, literal segments precede
+    // `{param}` ones where paths overlap.
     for prefix in ["/channels", "/central-channels"] {
         let mut scope = web::scope(prefix);
         if prefix == "/channels" {

@@ -1,5 +1,5 @@
-//! The wire shapes of messaging records (spec 3.3, 3.4, 3.5). Every message shape carries
-//! its channel `seq` as an extra field; clients that do not know it ignore it.
+//! The wire shapes of messaging records. Every message shape carries its channel `seq` as an
+//! extra field; clients that do not know it ignore it.
 
 use agentd_core::model::{Channel, DeliveryState, Message, MessageServer};
 use agentd_core::time::{to_iso, to_millis};
@@ -72,9 +72,9 @@ pub fn central_message(msg: &Message) -> Value {
     Value::Object(m)
 }
 
-/// Message attachments with their file-system paths rewritten to public `/media/...` URLs
-/// (spec 3.8.4): a string, an object with `url`, or an array of either; anything else is
-/// returned as is. The one implementation used by REST listings and socket broadcasts.
+/// Message attachments with their file-system paths rewritten to public `/media/...` URLs: a
+/// string, an object with `url`, or an array of either; anything else is returned as is. The
+/// one implementation used by REST listings and socket broadcasts.
 pub fn attachments(v: &Value, root: &MediaRoot) -> Value {
     match v {
         Value::String(s) => root.public_url(s).map_or_else(|| v.clone(), Value::String),
@@ -94,9 +94,9 @@ pub fn attachments(v: &Value, root: &MediaRoot) -> Value {
     }
 }
 
-/// An item of `GET /channels/:id/messages`: the central message with `metadata` merged with
-/// the raw message's `thought`, `actions` and `attachments` (URLs rewritten, spec 3.8.4),
-/// plus ms `created_at`/`updated_at`.
+/// An item of `GET /channels/:id/messages`: the central message with `metadata` merged with the
+/// raw message's `thought`, `actions` and `attachments` (URLs rewritten), plus ms
+/// `created_at`/`updated_at`.
 pub fn history_item(msg: &Message, root: &MediaRoot) -> Value {
     let mut v = central_message(msg);
     let raw = msg.raw_message.as_ref();
@@ -184,7 +184,7 @@ pub fn agent_content(msg: &Message) -> Value {
 
 /// The family-B success envelope `{"success":true,"data":…}`. Built by moving `data` in:
 /// `json!` would copy a `Value` operand through its serializer, which for a 50-message
-/// history page was a deep copy of the whole tree on every request (issue 9).
+/// history page was a deep copy of the whole tree on every request.
 pub fn ok(data: Value) -> Value {
     object([("success", Value::Bool(true)), ("data", data)])
 }
@@ -243,7 +243,7 @@ mod tests {
     use super::*;
 
     /// The envelope moves the page in: the string inside is the same allocation, not a
-    /// copy (`json!` with a `Value` operand deep-copied it, issue 9).
+    /// copy (`json!` with a `Value` operand deep-copied it).
     #[test]
     fn ok_moves_data_in_without_copying() {
         let data = Value::Array(vec![Value::String("a message".repeat(8))]);

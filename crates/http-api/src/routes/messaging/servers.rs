@@ -1,4 +1,4 @@
-//! Message servers and their agents (spec 3.4), with the deprecated `/central-servers` and
+//! Message servers and their agents, with the deprecated `/central-servers` and
 //! `/servers` aliases.
 
 use actix_web::{HttpResponse, web};

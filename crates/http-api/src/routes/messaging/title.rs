@@ -1,4 +1,4 @@
-//! `POST /channels/:channelId/generate-title` (spec 3.5): a short title for a channel from
+//! `POST /channels/:channelId/generate-title`: a short title for a channel from
 //! its recent messages, written by a running agent's model. Unlike elizaOS, an empty model
 //! answer is an error response, never a request left hanging.
 

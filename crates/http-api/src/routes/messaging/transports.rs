@@ -1,7 +1,7 @@
-//! Message transports (spec 3.12): `websocket` answers at once, `http` waits for the
-//! agent's stored reply, `sse` streams chunks and the reply. Waiting subscribes to the bus
-//! before the message is stored, so no reply can slip between; a lagging waiter (or a
-//! replayed request) asks storage, which is the truth.
+//! Message transports: `websocket` answers at once, `http` waits for the agent's stored reply,
+//! `sse` streams chunks and the reply. Waiting subscribes to the bus before the message is
+//! stored, so no reply can slip between; a lagging waiter (or a replayed request) asks storage,
+//! which is the truth.
 
 use std::time::Duration;
 

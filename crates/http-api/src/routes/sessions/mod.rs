@@ -1,4 +1,4 @@
-//! `/api/messaging/sessions` (spec 3.6): sessions stored as rows, with timeouts, renewal and
+//! `/api/messaging/sessions`: sessions stored as rows, with timeouts, renewal and
 //! heartbeats computed by `agentd-sessions`. Successes are raw JSON (family C); errors are
 //! family D, never with a `stack`. Registered at full `/messaging/sessions` paths before
 //! the messaging routes.

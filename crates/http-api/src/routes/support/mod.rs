@@ -38,7 +38,7 @@ pub fn optional_id(raw: Option<&str>, what: &str) -> Result<Option<Uuid>, ApiErr
     raw.map(|s| path_id(s, what)).transpose()
 }
 
-/// The agent, if it runs here; else 404 `NOT_FOUND` (spec 3: "agent not found" means
+/// The agent, if it runs here; else 404 `NOT_FOUND` (as in elizaOS, "agent not found" means
 /// not running, for every route but CRUD and start).
 pub async fn running_agent(state: &AppState, raw_id: &str) -> Result<Agent, ApiError> {
     let id = path_id(raw_id, "agent")?;

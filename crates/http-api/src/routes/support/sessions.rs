@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, Envelope};
 use crate::state::AppState;
 
-/// Largest serialized `metadata`, in characters (spec 3.6).
+/// Largest serialized `metadata`, in characters, as in elizaOS.
 pub const MAX_METADATA_CHARS: usize = 10_240;
 
 /// A family-D client error.

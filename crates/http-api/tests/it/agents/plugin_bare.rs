@@ -1,6 +1,6 @@
-//! Plugin routes at their bare path (spec 4.2/4.3) without the elizaOS faults (spec 12,
-//! security 9 and 10): `/api` plugin routes always need the key, a `?agentId=` never
-//! intercepts a core route, and outside `/api` only public GET routes skip the key.
+//! Plugin routes at their bare path without the elizaOS faults: `/api` plugin routes always
+//! need the key, a `?agentId=` never intercepts a core route, and outside `/api` only public
+//! GET routes skip the key.
 
 use serde_json::json;
 use uuid::Uuid;
@@ -118,7 +118,7 @@ async fn agent_id_selects_only_on_plugin_paths() {
     );
     assert_eq!(app.get("/example/panel?agentId=nope").await.status, 404);
 
-    // Core routes are never intercepted by a stray agentId (spec 12, security 10).
+    // Core routes are never intercepted by a stray agentId.
     for q in ["nope".to_owned(), Uuid::new_v4().to_string()] {
         let r = app.get(&format!("/api/agents?agentId={q}")).await;
         assert_eq!(r.status, 200, "{q}: {}", r.raw);

@@ -1,4 +1,4 @@
-//! Plugin routes and panels (spec 4), without elizaOS's `?agentId` interception.
+//! Plugin routes and panels, without elizaOS's `?agentId` interception.
 
 use serde_json::json;
 use uuid::Uuid;

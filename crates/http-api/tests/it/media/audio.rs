@@ -1,6 +1,6 @@
-//! `/api/audio` (spec 3.9): ELIZA has no audio (501 `MODEL_NOT_SUPPORTED`); an OpenAI-
-//! compatible provider against a local fake server transcribes and speaks. Uploads are
-//! sniffed and size-limited; only transcription uploads count against the upload limits.
+//! `/api/audio`: ELIZA has no audio (501 `MODEL_NOT_SUPPORTED`); an OpenAI-compatible provider
+//! against a local fake server transcribes and speaks. Uploads are sniffed and size-limited;
+//! only transcription uploads count against the upload limits.
 
 use std::net::TcpListener;
 

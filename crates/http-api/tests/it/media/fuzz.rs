@@ -1,4 +1,4 @@
-//! A property test over whole multipart bodies (issue 7): hundreds of generated uploads with
+//! A property test over whole multipart bodies: hundreds of generated uploads with
 //! hostile file names, mismatched boundaries, truncated and padded bodies, several parts and
 //! disguised content. None may answer 5xx, and nothing may be written anywhere but a stored
 //! file named by us inside the upload directory.

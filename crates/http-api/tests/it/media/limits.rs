@@ -1,4 +1,4 @@
-//! Upload and file-operation rate limits per client (spec 7.3).
+//! Upload and file-operation rate limits per client.
 
 use agentd_http_api::ApiSettings;
 use uuid::Uuid;

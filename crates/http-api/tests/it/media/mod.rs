@@ -1,4 +1,4 @@
-//! Media uploads and static serving (issue 7) on a real server writing real files.
+//! Media uploads and static serving on a real server writing real files.
 
 mod audio;
 mod fuzz;
@@ -16,7 +16,7 @@ pub const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 pub const ELF: &[u8] = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0";
 
-/// Small files of every kind the issue names, each padded past the sniffing window edge.
+/// Small files of every kind the upload tests use, each padded past the sniffing window edge.
 pub fn samples() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let pad = |head: &[u8]| {
         let mut v = head.to_vec();

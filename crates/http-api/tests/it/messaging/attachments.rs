@@ -1,4 +1,4 @@
-//! Spec 3.8.4 in REST listings: attachment paths inside the media directories become
+//! Attachment URLs in REST listings: attachment paths inside the media directories become
 //! `/media/...` URLs; URLs and foreign paths are untouched.
 
 use agentd_storage::prelude::*;

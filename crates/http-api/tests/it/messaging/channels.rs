@@ -1,4 +1,4 @@
-//! Spec 3.5 channel routes and 6.4 DMs, with the `/central-channels` aliases.
+//! Channel routes and DMs, with the `/central-channels` aliases.
 
 use agentd_bus::{Bus, BusEvent, Received};
 use agentd_core::DEFAULT_SERVER_ID;

@@ -1,4 +1,4 @@
-//! Spec 3.3: `/submit`, `/action`, `PATCH /action/:id`, `/ingest-external`, `/complete`.
+//! Core routes: `/submit`, `/action`, `PATCH /action/:id`, `/ingest-external`, `/complete`.
 
 use agentd_bus::{Bus, BusEvent, Received};
 use agentd_core::DEFAULT_SERVER_ID;

@@ -1,4 +1,4 @@
-//! Spec 3.7: jobs complete when the agent replies, time out, and survive a restart.
+//! Jobs complete when the agent replies, time out, and survive a restart.
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Spec 3.5 message routes: posting (validated before storing), idempotency, pages, deletes.
+//! Message routes: posting (validated before storing), idempotency, pages, deletes.
 
 use agentd_bus::{Bus, BusEvent, Received};
 use agentd_core::DEFAULT_SERVER_ID;

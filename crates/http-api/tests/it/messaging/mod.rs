@@ -1,6 +1,5 @@
-//! Messaging routes (spec 3.3-3.5, 3.7, 3.12) against a real server on `127.0.0.1:0`, on
-//! SQLite and PostgreSQL, with a stand-in agent that answers through storage and the bus
-//! the way the runtime does.
+//! Messaging routes against a real server on `127.0.0.1:0`, on SQLite and PostgreSQL, with a
+//! stand-in agent that answers through storage and the bus the way the runtime does.
 
 pub mod app;
 mod attachments;

@@ -1,4 +1,4 @@
-//! Spec 3.4: message servers and their agents, with the deprecated aliases.
+//! Message servers and their agents, with the deprecated aliases.
 
 use agentd_bus::{Bus, BusEvent, Received};
 use agentd_core::DEFAULT_SERVER_ID;

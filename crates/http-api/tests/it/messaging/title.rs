@@ -1,4 +1,4 @@
-//! Spec 3.5 `generate-title`, with a real started ELIZA agent.
+//! `generate-title`, with a real started ELIZA agent.
 
 use agentd_storage::prelude::*;
 use agentd_storage::{Backend, NewMessage};

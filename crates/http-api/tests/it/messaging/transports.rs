@@ -1,4 +1,4 @@
-//! Spec 3.12: `http` waits for the agent's stored reply; `sse` streams it; both time out.
+//! Transports: `http` waits for the agent's stored reply; `sse` streams it; both time out.
 
 use std::time::Duration;
 

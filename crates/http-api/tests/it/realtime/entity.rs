@@ -1,6 +1,6 @@
-//! ENTITY_JOINED (spec 5.5 join step 4, send step 1): the real client joins a channel
-//! naming its entity, and sends in a DM; every running agent of the channel (not only the
-//! first one, spec 12 functional 17) records the entity, its world and its room.
+//! ENTITY_JOINED: the real client joins a channel naming its entity, and sends in a DM; every
+//! running agent of the channel (not only the first one, as in elizaOS 1.7.2) records the
+//! entity, its world and its room.
 
 use agentd_core::create_unique_uuid;
 use agentd_core::model::Agent;

@@ -369,8 +369,8 @@ async fn auth_on_requires_membership_and_ignores_claimed_sender() {
     server.stop().await;
 }
 
-/// The fan-out benchmark of issue 5 against an in-process server (numbers from a debug
-/// build are pessimistic; see docs/REALTIME.md). Run with
+/// The fan-out benchmark (`tests/node/fanout.mjs`) against an in-process server (numbers
+/// from a debug build are pessimistic; see docs/REALTIME.md). Run with
 /// `FANOUT_CLIENTS=1000 cargo nextest run -p agentd-http-api --run-ignored only fanout --no-capture`;
 /// `FANOUT_PROCS=P` spreads the receivers over P node processes (docs/BENCHMARKS.md).
 #[actix_web::test]

@@ -1,6 +1,6 @@
-//! The elizaOS event layer (spec 5) driven by the real `socket.io-client` 4.8 from node
-//! (`tests/node/realtime.mjs`), against a real server on `127.0.0.1:0` built by
-//! `create_app`, over an isolated database.
+//! The elizaOS event layer driven by the real `socket.io-client` 4.8 from node
+//! (`tests/node/realtime.mjs`), against a real server on `127.0.0.1:0` built by `create_app`,
+//! over an isolated database.
 //!
 //! Without node or npm the tests print a loud SKIPPED line, and fail when `CI` is set.
 

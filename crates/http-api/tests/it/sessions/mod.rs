@@ -1,6 +1,5 @@
-//! Sessions API (spec 3.6) against a real server on both backends: every route's success
-//! and family-D error shapes, expiry from stored times, restart survival, and the
-//! per-session token.
+//! Sessions API against a real server on both backends: every route's success and family-D
+//! error shapes, expiry from stored times, restart survival, and the per-session token.
 
 mod auth;
 mod routes;
