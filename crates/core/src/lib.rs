@@ -4,6 +4,7 @@
 //! framework and no database driver (`cargo xtask ci` enforces this), so every other crate
 //! can use it and its logic is tested with plain unit tests.
 
+pub mod access;
 pub mod agent_data;
 pub mod character;
 pub mod error;

@@ -7,7 +7,6 @@ pub mod auth;
 pub mod error;
 pub mod middleware;
 pub mod openapi;
-pub mod realtime;
 pub mod routes;
 pub mod settings;
 pub mod state;
@@ -20,6 +19,8 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpServer, web};
 
+/// The elizaOS Socket.IO event layer (its own crate), re-exported for the binary and tests.
+pub use agentd_realtime as realtime;
 pub use error::{ApiError, Envelope};
 pub use settings::{ApiSettings, CorsOrigins, Environment, IpNet, Secret, UiSettings};
 pub use state::AppState;

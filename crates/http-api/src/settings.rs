@@ -6,7 +6,7 @@
 
 pub use agentd_media::MediaSettings;
 
-use std::fmt;
+pub use agentd_core::access::{CorsOrigins, Secret};
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -48,75 +48,6 @@ impl Environment {
                 "`{other}` is not an environment (expected production or development)"
             )),
         }
-    }
-}
-
-/// A secret string (API key, password): compared and used, never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself; call sites that need it are few and easy to audit.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-/// Which cross-origin callers may read API responses.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum CorsOrigins {
-    /// No CORS headers at all: only same-origin pages (the bundled UI) can read responses.
-    #[default]
-    SameOrigin,
-    /// `*`: any origin may read, but never with credentials.
-    Any,
-    /// These exact origins (scheme://host[:port]) are reflected, with credentials.
-    List(Vec<String>),
-}
-
-impl CorsOrigins {
-    /// Parses `CORS_ORIGIN`: empty for same-origin, `*`, or a comma-separated origin list.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let items: Vec<&str> = s
-            .split(',')
-            .map(str::trim)
-            .filter(|i| !i.is_empty())
-            .collect();
-        if items.is_empty() {
-            return Ok(CorsOrigins::SameOrigin);
-        }
-        if items == ["*"] {
-            return Ok(CorsOrigins::Any);
-        }
-        let mut origins = Vec::with_capacity(items.len());
-        for item in items {
-            let origin = item.trim_end_matches('/');
-            let rest = origin
-                .strip_prefix("http://")
-                .or_else(|| origin.strip_prefix("https://"));
-            match rest {
-                Some(host) if !host.is_empty() && !host.contains('/') && !host.contains('*') => {
-                    origins.push(origin.to_ascii_lowercase());
-                }
-                _ => {
-                    return Err(format!(
-                        "`{item}` is not an origin (expected `*` or http(s)://host[:port], comma-separated)"
-                    ));
-                }
-            }
-        }
-        Ok(CorsOrigins::List(origins))
     }
 }
 

@@ -9,9 +9,9 @@ use agentd_runtime::{AgentManager, AgentRegistry, RuntimeConfig};
 use agentd_storage::Db;
 
 use crate::middleware::rate_limit::ApiRateLimit;
-use crate::realtime::Realtime;
 use crate::routes::messaging::history_cache::HistoryCache;
 use crate::settings::ApiSettings;
+use agentd_realtime::{Realtime, RealtimeConfig};
 
 /// Settings, database, running agents, the bus and the rate limiter, behind one `Arc`.
 ///
@@ -39,7 +39,12 @@ impl AppState {
     /// Builds the state; the rate limiter is created here, once.
     pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
         let rate_limit = ApiRateLimit::new(&settings);
-        let realtime = Realtime::new(settings.clone(), db.clone(), agents.clone(), bus.clone());
+        let config = RealtimeConfig {
+            auth_token: settings.auth_token.clone(),
+            cors_origins: settings.cors_origins.clone(),
+            media_root: settings.media.root.clone(),
+        };
+        let realtime = Realtime::new(config, db.clone(), agents.clone(), bus.clone());
         let manager = AgentManager::new(
             db.clone(),
             bus.clone(),

@@ -14,12 +14,14 @@ use std::time::Duration;
 
 use agentd_core::ErrorCode;
 
+mod attachments;
 mod name;
 mod paths;
 mod sniff;
 mod upload;
 mod urls;
 
+pub use attachments::attachments;
 pub use name::{MAX_ORIGINAL_NAME_CHARS, sanitize_original_name};
 pub use paths::{MediaRoot, Owner, StoredName};
 pub use sniff::{Detected, SNIFF_LEN, classify};

@@ -17,6 +17,7 @@ pub mod jobs;
 mod messages;
 mod post;
 mod presence;
+pub mod rooms;
 
 use std::sync::Arc;
 

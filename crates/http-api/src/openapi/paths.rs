@@ -4,7 +4,7 @@
 use utoipa::OpenApi;
 
 use super::schemas;
-use crate::realtime::logs::routes as server_logs;
+use crate::routes::server_logs;
 use crate::routes::{
     agents, audio, env_local, health, media, memory, messaging, server, sessions, system,
 };

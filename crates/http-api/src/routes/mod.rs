@@ -11,6 +11,7 @@ pub mod messaging;
 pub mod model;
 pub mod plugin_routes;
 pub mod server;
+pub mod server_logs;
 pub mod sessions;
 pub(crate) mod support;
 pub mod system;
@@ -54,7 +55,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                 .service(get("/hello", server::get_hello))
                 .service(get("/status", server::get_status))
                 .service(get("/health", server::get_health))
-                .service(crate::realtime::logs::routes::logs_resource())
+                .service(server_logs::logs_resource())
                 .default_service(web::to(fallback::api_not_found)),
         )
         .service(

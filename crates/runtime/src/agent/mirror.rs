@@ -1,11 +1,11 @@
 //! The agent's own copy of a conversation: world, room, entity, memories and model-call
 //! logs, written best effort: a failure here never stops a reply.
 
-use agentd_core::agent_data::{Entity, LogEntry, Memory, Room, World};
+use agentd_core::agent_data::{Entity, LogEntry, Memory};
 use agentd_core::create_unique_uuid;
 use agentd_core::model::{Channel, Message};
+use agentd_storage::StorageError;
 use agentd_storage::prelude::*;
-use agentd_storage::{Db, StorageError};
 use chrono::Utc;
 use serde_json::json;
 use std::time::Instant;
@@ -13,49 +13,7 @@ use uuid::Uuid;
 
 use super::AgentRuntime;
 
-/// An agent's world and room ids for a channel: elizaOS `createUniqueUuid` of the agent
-/// with the message server id and with the channel id.
-pub fn channel_room_ids(agent_id: Uuid, channel: &Channel) -> (Uuid, Uuid) {
-    let world_id = create_unique_uuid(agent_id, &channel.message_server_id.to_string());
-    let room_id = create_unique_uuid(agent_id, &channel.id.to_string());
-    (world_id, room_id)
-}
-
-/// Ensures the agent's world and room for a channel exist (idempotent) and returns their
-/// ids `(world, room)`. Shared by the reply loop and the `ENTITY_JOINED` handler so both
-/// write the same rows; `source` is recorded on a newly created room only.
-pub async fn ensure_channel_room(
-    db: &Db,
-    agent_id: Uuid,
-    channel: &Channel,
-    source: &str,
-) -> Result<(Uuid, Uuid), StorageError> {
-    let (world_id, room_id) = channel_room_ids(agent_id, channel);
-    let now = Utc::now();
-    db.ensure_world(&World {
-        id: world_id,
-        agent_id,
-        name: format!("Server {}", &channel.message_server_id.to_string()[..8]),
-        metadata: None,
-        message_server_id: Some(channel.message_server_id),
-        created_at: now,
-    })
-    .await?;
-    db.ensure_room(&Room {
-        id: room_id,
-        agent_id: Some(agent_id),
-        source: source.to_owned(),
-        kind: channel.kind.clone(),
-        message_server_id: Some(channel.message_server_id),
-        world_id: Some(world_id),
-        name: Some(channel.name.clone()),
-        metadata: channel.metadata.clone(),
-        channel_id: Some(channel.id),
-        created_at: now,
-    })
-    .await?;
-    Ok((world_id, room_id))
-}
+pub use agentd_messaging::rooms::{channel_room_ids, ensure_channel_room};
 
 impl AgentRuntime {
     /// Mirrors a message into the agent's world, room and memories (best effort: a

@@ -72,27 +72,7 @@ pub fn central_message(msg: &Message) -> Value {
     Value::Object(m)
 }
 
-/// Message attachments with their file-system paths rewritten to public `/media/...` URLs: a
-/// string, an object with `url`, or an array of either; anything else is returned as is. The
-/// one implementation used by REST listings and socket broadcasts.
-pub fn attachments(v: &Value, root: &MediaRoot) -> Value {
-    match v {
-        Value::String(s) => root.public_url(s).map_or_else(|| v.clone(), Value::String),
-        Value::Object(o) => {
-            let mut o = o.clone();
-            if let Some(url) = o
-                .get("url")
-                .and_then(Value::as_str)
-                .and_then(|u| root.public_url(u))
-            {
-                o.insert("url".into(), url.into());
-            }
-            Value::Object(o)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(|i| attachments(i, root)).collect()),
-        other => other.clone(),
-    }
-}
+pub use agentd_media::attachments;
 
 /// An item of `GET /channels/:id/messages`: the central message with `metadata` merged with the
 /// raw message's `thought`, `actions` and `attachments` (URLs rewritten), plus ms

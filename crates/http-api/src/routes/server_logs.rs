@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, Resource, web};
 use serde_json::json;
 
-use super::{LEVEL_NAMES, level_number};
 use crate::openapi::schemas as doc;
 use crate::state::AppState;
+use agentd_realtime::logs::{LEVEL_NAMES, level_number};
 
 /// Default and largest page of `/logs`.
 const DEFAULT_LIMIT: usize = 100;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::LogFilters;
-use crate::realtime::{Core, app};
+use crate::{Core, app};
 
 fn confirm(socket: &Socket, subscribed: bool, message: &str) {
     let _ = socket.emit(

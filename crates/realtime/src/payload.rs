@@ -6,8 +6,6 @@ use agentd_media::MediaRoot;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::routes::messaging::render;
-
 /// `messageBroadcast` for a stored message. It carries every key any client variant reads
 /// (`channelId` and `roomId`, `serverId` and `messageServerId`) plus `seq`, so a client can
 /// resume with `lastSeq`. Attachment paths become `/media/...` URLs under `root`.
@@ -60,7 +58,7 @@ pub(crate) fn message_broadcast(
         .or_else(|| meta.and_then(|o| o.get("attachments")))
         .filter(|v| !v.is_null());
     if let Some(v) = attachments {
-        out.insert("attachments".into(), render::attachments(v, root));
+        out.insert("attachments".into(), agentd_media::attachments(v, root));
     }
     if let Some(id) = m.in_reply_to_root_message_id {
         out.insert("inReplyToMessageId".into(), json!(id));

@@ -19,24 +19,25 @@ mod payload;
 mod relay;
 mod send;
 
-use agentd_messaging::Messaging;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use agentd_bus::Bus;
-use agentd_runtime::AgentRegistry;
+use agentd_core::access::{CorsOrigins, Secret};
+use agentd_messaging::AgentRegistry;
+use agentd_messaging::Messaging;
 use agentd_socketio::{ServerOptions, Socket, SocketIoServer};
 use agentd_storage::{ChannelStore, Db};
 use uuid::Uuid;
 
-use crate::settings::ApiSettings;
 use logs::{LogBuffer, LogFilters};
 
 /// Everything the socket handlers and the relay share; never holds the server handle, so
 /// there is no reference cycle between the server and its application.
 pub(crate) struct Core {
-    pub(crate) settings: ApiSettings,
+    pub(crate) settings: RealtimeConfig,
     pub(crate) db: Db,
     pub(crate) agents: AgentRegistry,
     pub(crate) bus: Arc<dyn Bus>,
@@ -55,7 +56,7 @@ pub(crate) struct Core {
 impl Core {
     /// The media directory, for rewriting attachment paths in broadcasts.
     pub(crate) fn media_root(&self) -> agentd_media::MediaRoot {
-        agentd_media::MediaRoot::new(self.settings.media.root.clone())
+        agentd_media::MediaRoot::new(self.settings.media_root.clone())
     }
 
     /// The message server of a channel, from a small cache; `None` if the channel is gone.
@@ -117,6 +118,17 @@ impl Core {
     }
 }
 
+/// What the event layer needs of the server's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct RealtimeConfig {
+    /// The API key sockets must present (`auth.apiKey` or `X-API-KEY`); none: no key.
+    pub auth_token: Option<Secret>,
+    /// Which browser origins may connect.
+    pub cors_origins: CorsOrigins,
+    /// The media directory, for rewriting attachment paths into public URLs.
+    pub media_root: PathBuf,
+}
+
 /// The real-time side of the server: the Socket.IO handle (for `/socket.io/` and for
 /// emits from anywhere) and the background relay. Cheap to clone.
 #[derive(Clone)]
@@ -135,7 +147,7 @@ impl std::fmt::Debug for Realtime {
 impl Realtime {
     /// Builds the Socket.IO server with the options elizaOS uses; nothing runs until
     /// [`Realtime::start`].
-    pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
+    pub fn new(settings: RealtimeConfig, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
         let messaging = Messaging::new(db.clone(), bus.clone(), agents.clone());
         let core = Arc::new(Core {
             settings,

@@ -15,8 +15,7 @@ use serde_json::{Value, json};
 use super::Core;
 use super::cursor::SocketState;
 use super::{join, logs, send};
-use crate::auth::keys_match;
-use crate::settings::CorsOrigins;
+use agentd_core::access::{CorsOrigins, keys_match};
 
 /// Refusal when the key is missing or wrong (the elizaOS wording).
 pub(crate) const BAD_KEY: &str = "Invalid or missing API Key";

@@ -141,7 +141,7 @@ async fn sync_entity(
     event: &EntityJoined,
 ) -> Result<(), StorageError> {
     let now = Utc::now();
-    agentd_runtime::ensure_channel_room(&core.db, agent_id, channel, event.source).await?;
+    agentd_messaging::rooms::ensure_channel_room(&core.db, agent_id, channel, event.source).await?;
     let display = event.meta_str("displayName");
     let username = event.meta_str("username");
     let mut names: Vec<String> = [display, username]

@@ -7,7 +7,6 @@
 
 mod buffer;
 mod layer;
-pub mod routes;
 pub(crate) mod stream;
 
 pub use buffer::{DEFAULT_LOG_CAPACITY, LogBuffer, LogRecord};
