@@ -18,6 +18,7 @@ mod messages;
 mod post;
 mod presence;
 pub mod rooms;
+pub mod sessions;
 
 use std::sync::Arc;
 

@@ -3,11 +3,12 @@
 //! instance (or this one after a restart) sees the same session.
 
 use actix_web::{HttpResponse, web};
-use agentd_core::model::{Channel, Session};
+use agentd_core::model::Session;
 use agentd_core::time::to_iso;
-use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, parse_uuid};
+use agentd_core::{ErrorCode, parse_uuid};
+use agentd_messaging::sessions::SessionRequest;
 use agentd_sessions::lifecycle::{self, RenewRefused};
-use agentd_sessions::{TimeoutConfig, agent_config, merge, token, validate_patch};
+use agentd_sessions::{TimeoutConfig, agent_config, merge, validate_patch};
 use agentd_storage::prelude::*;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
@@ -143,43 +144,15 @@ pub async fn create_session(
         .cloned()
         .unwrap_or_default();
     let config = merge(limits, &agent_base(&state, agent_id).await, &requested);
-    let now = Utc::now();
-    let (session_id, channel_id) = (Uuid::new_v4(), Uuid::new_v4());
-    let mut cmeta = Map::new();
-    cmeta.insert("sessionId".into(), session_id.to_string().into());
-    cmeta.insert("agentId".into(), agent_id.to_string().into());
-    cmeta.insert("userId".into(), user_id.to_string().into());
-    cmeta.insert("timeoutConfig".into(), config.to_json());
-    cmeta.extend(meta.clone());
-    let channel = Channel {
-        id: channel_id,
-        message_server_id: DEFAULT_SERVER_ID,
-        name: format!("session-{session_id}"),
-        kind: "DM".to_owned(),
-        source_type: Some("session".to_owned()),
-        source_id: None,
-        topic: None,
-        metadata: Some(Value::Object(cmeta)),
-        last_seq: 0,
-        created_at: now,
-        updated_at: now,
+    let request = SessionRequest {
+        agent: agent_id,
+        user: user_id,
+        metadata: meta,
+        config,
     };
-    let db = state.db();
-    let new = agentd_messaging::NewChannel {
-        channel,
-        participants: vec![agent_id],
-    };
-    state
+    let (s, session_token) = state
         .messaging()
-        .create_channel(new)
-        .await
-        .map_err(|e| opaque(ErrorCode::SessionCreationFailed, e))?;
-    let ids = (session_id, agent_id, channel_id, user_id);
-    let mut s = lifecycle::new_session(ids, Value::Object(meta), &config, now);
-    let (session_token, hash) = token::issue();
-    s.token_hash = Some(hash);
-    let s = db
-        .create_session(&s)
+        .open_session(request)
         .await
         .map_err(|e| opaque(ErrorCode::SessionCreationFailed, e))?;
     Ok(HttpResponse::Created().json(json!({
