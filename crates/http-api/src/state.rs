@@ -39,19 +39,19 @@ impl AppState {
     /// Builds the state; the rate limiter is created here, once.
     pub fn new(settings: ApiSettings, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
         let rate_limit = ApiRateLimit::new(&settings);
+        let messaging = Messaging::new(db.clone(), bus.clone(), agents.clone());
         let config = RealtimeConfig {
             auth_token: settings.auth_token.clone(),
             cors_origins: settings.cors_origins.clone(),
             media_root: settings.media.root.clone(),
         };
-        let realtime = Realtime::new(config, db.clone(), agents.clone(), bus.clone());
+        let realtime = Realtime::new(config, messaging.clone());
         let manager = AgentManager::new(
             db.clone(),
             bus.clone(),
             agents.clone(),
             RuntimeConfig::default(),
         );
-        let messaging = Messaging::new(db.clone(), bus.clone(), agents.clone());
         AppState {
             inner: Arc::new(Inner {
                 settings,

@@ -103,11 +103,16 @@ impl Messaging {
         new: NewChannel,
     ) -> Result<(Channel, Vec<Uuid>), MessagingError> {
         let id = new.channel.id;
-        match self.create_channel(new).await {
-            Ok(c) => {
-                let participants = self.db.list_channel_participants(id).await?;
-                Ok((c, participants))
+        // The participants just stored, in the order given (the first one after the author
+        // is who is expected to answer).
+        let mut participants = Vec::with_capacity(new.participants.len());
+        for p in &new.participants {
+            if !participants.contains(p) {
+                participants.push(*p);
             }
+        }
+        match self.create_channel(new).await {
+            Ok(c) => Ok((c, participants)),
             Err(MessagingError::Storage(StorageError::Duplicate(Record::Channel))) => {
                 self.channel_with_participants(id).await
             }

@@ -28,9 +28,6 @@ pub enum MessagingError {
     /// A post that needs someone to answer it names a channel with nobody but its author.
     #[error("No agent found in channel participants")]
     NoRecipient,
-    /// The author is not a participant of the channel it posts to.
-    #[error("the author is not a participant of this channel")]
-    NotParticipant,
     /// The agent is not a participant of the channel.
     #[error("Agent is not a participant in this channel")]
     NotParticipantAgent,
@@ -46,22 +43,6 @@ pub enum MessagingError {
     /// Storage failed for a reason that is not the client's (or is not mapped above).
     #[error(transparent)]
     Storage(StorageError),
-}
-
-impl MessagingError {
-    /// Whether the error is the client's doing (a 4xx), not the server's.
-    pub fn is_client_error(&self) -> bool {
-        match self {
-            MessagingError::Storage(e) => matches!(
-                e,
-                StorageError::NotFound(_)
-                    | StorageError::Duplicate(_)
-                    | StorageError::MissingReference(_)
-                    | StorageError::IdempotencyConflict
-            ),
-            _ => true,
-        }
-    }
 }
 
 impl From<StorageError> for MessagingError {

@@ -38,8 +38,6 @@ pub struct Post {
     /// Refuse the post, before anything is stored, when the channel has nobody but its
     /// author and no [`Post::target_hint`] (a client waiting for an answer).
     pub needs_recipient: bool,
-    /// Refuse the post when its author is not a participant of the channel.
-    pub author_must_participate: bool,
     /// The agent the client names as the one to answer (`metadata.targetAgentId`), used
     /// when the channel names nobody else.
     pub target_hint: Option<Uuid>,
@@ -52,7 +50,6 @@ impl Post {
             message,
             destination: Destination::Existing,
             needs_recipient: false,
-            author_must_participate: false,
             target_hint: None,
         }
     }
@@ -87,7 +84,6 @@ impl Messaging {
             mut message,
             destination,
             needs_recipient,
-            author_must_participate,
             target_hint,
         } = post;
         let author = message.author_id;
@@ -111,9 +107,6 @@ impl Messaging {
                 }
             }
         };
-        if author_must_participate && !participants.contains(&author) {
-            return Err(MessagingError::NotParticipant);
-        }
         let target = participants
             .iter()
             .copied()

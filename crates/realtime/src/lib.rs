@@ -147,13 +147,12 @@ impl std::fmt::Debug for Realtime {
 impl Realtime {
     /// Builds the Socket.IO server with the options elizaOS uses; nothing runs until
     /// [`Realtime::start`].
-    pub fn new(settings: RealtimeConfig, db: Db, agents: AgentRegistry, bus: Arc<dyn Bus>) -> Self {
-        let messaging = Messaging::new(db.clone(), bus.clone(), agents.clone());
+    pub fn new(settings: RealtimeConfig, messaging: Messaging) -> Self {
         let core = Arc::new(Core {
             settings,
-            db,
-            agents,
-            bus,
+            db: messaging.db().clone(),
+            agents: messaging.agents().clone(),
+            bus: messaging.bus().clone(),
             messaging,
             logs: LogBuffer::global().clone(),
             servers: Mutex::new(HashMap::new()),

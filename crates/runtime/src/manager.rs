@@ -63,9 +63,9 @@ struct Running {
 }
 
 struct Inner {
-    db: Db,
-    bus: Arc<dyn Bus>,
-    registry: AgentRegistry,
+    /// The messaging service over the database, the bus and the running agents; every
+    /// runtime answers through it.
+    messaging: Messaging,
     config: RuntimeConfig,
     spawner: Option<tokio::runtime::Handle>,
     plugins: PluginRegistry,
@@ -120,9 +120,7 @@ impl AgentManager {
     ) -> Self {
         AgentManager {
             inner: Arc::new(Inner {
-                db,
-                bus,
-                registry,
+                messaging: Messaging::new(db, bus, registry),
                 config,
                 spawner: tokio::runtime::Handle::try_current().ok(),
                 plugins,
@@ -151,12 +149,12 @@ impl AgentManager {
 
     /// The registry of running agents this manager keeps up to date.
     pub fn registry(&self) -> &AgentRegistry {
-        &self.inner.registry
+        self.inner.messaging.agents()
     }
 
     /// Whether the agent runs here.
     pub fn is_running(&self, id: Uuid) -> bool {
-        self.inner.registry.is_running(id)
+        self.inner.messaging.agents().is_running(id)
     }
 
     /// Starts the agent unless it already runs (then nothing changes) and marks it enabled.
@@ -164,9 +162,9 @@ impl AgentManager {
     pub async fn start(&self, id: Uuid) -> Result<Agent, ManagerError> {
         let _lock = self.lock_agent(id).await;
         if self.inner.running.lock().await.contains_key(&id) {
-            return Ok(self.inner.db.get_agent(id).await?);
+            return Ok(self.inner.messaging.db().get_agent(id).await?);
         }
-        let agent = self.inner.db.get_agent(id).await?;
+        let agent = self.inner.messaging.db().get_agent(id).await?;
         let provider = provider_for(&agent.settings).map_err(ManagerError::Invalid)?;
         let plugins = self
             .inner
@@ -175,8 +173,8 @@ impl AgentManager {
             .map_err(ManagerError::Invalid)?;
         let ctx = PluginContext {
             agent: Arc::new(agent.clone()),
-            db: self.inner.db.clone(),
-            bus: self.inner.bus.clone(),
+            db: self.inner.messaging.db().clone(),
+            bus: self.inner.messaging.bus().clone(),
         };
         for p in &plugins {
             self.init_plugin(p, &ctx).await?;
@@ -184,21 +182,21 @@ impl AgentManager {
         let agent = if agent.enabled {
             agent
         } else {
-            self.inner.db.set_agent_enabled(id, true).await?
+            self.inner
+                .messaging
+                .db()
+                .set_agent_enabled(id, true)
+                .await?
         };
         self.inner
-            .db
+            .messaging
+            .db()
             .add_agent_to_server(DEFAULT_SERVER_ID, id)
             .await?;
         let (stop, stop_rx) = watch::channel(false);
-        let messaging = Messaging::new(
-            self.inner.db.clone(),
-            self.inner.bus.clone(),
-            self.inner.registry.clone(),
-        );
         let runtime = AgentRuntime::new(
             agent.clone(),
-            messaging,
+            self.inner.messaging.clone(),
             provider.clone(),
             self.inner.config.clone(),
         )
@@ -218,7 +216,7 @@ impl AgentManager {
                 provider,
             },
         );
-        self.inner.registry.mark_running(id);
+        self.inner.messaging.agents().mark_running(id);
         tracing::info!(agent.id = %id, agent.name = %agent.name, "agent started");
         Ok(agent)
     }
@@ -296,15 +294,10 @@ impl AgentManager {
         if !self.halt(id).await {
             return Ok(false);
         }
-        let messaging = Messaging::new(
-            self.inner.db.clone(),
-            self.inner.bus.clone(),
-            self.inner.registry.clone(),
-        );
-        if let Err(e) = messaging.settle_stopped_agent(id).await {
+        if let Err(e) = self.inner.messaging.settle_stopped_agent(id).await {
             tracing::warn!(agent.id = %id, error = %e, "deliveries of the stopped agent not settled");
         }
-        match self.inner.db.set_agent_enabled(id, false).await {
+        match self.inner.messaging.db().set_agent_enabled(id, false).await {
             Ok(_) | Err(StorageError::NotFound(_)) => Ok(true),
             Err(e) => Err(e.into()),
         }
@@ -322,7 +315,7 @@ impl AgentManager {
     /// Starts every enabled agent; failures are logged and returned, never fatal.
     pub async fn start_enabled(&self) -> Result<Vec<(Uuid, ManagerError)>, StorageError> {
         let mut failures = Vec::new();
-        for agent in self.inner.db.list_enabled_agents().await? {
+        for agent in self.inner.messaging.db().list_enabled_agents().await? {
             if let Err(e) = self.start(agent.id).await {
                 tracing::error!(agent.id = %agent.id, error = %e, "agent did not start");
                 failures.push((agent.id, e));
@@ -346,7 +339,7 @@ impl AgentManager {
             }
         };
         tokio::join!(runtime, services.join(STOP_GRACE));
-        self.inner.registry.mark_stopped(id);
+        self.inner.messaging.agents().mark_stopped(id);
         tracing::info!(agent.id = %id, "agent stopped");
         true
     }

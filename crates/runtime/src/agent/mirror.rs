@@ -32,7 +32,7 @@ impl AgentRuntime {
         let agent_id = self.agent.id;
         let (world_id, room_id) = channel_room_ids(agent_id, channel);
         if !self.ensured_rooms.contains(&room_id) {
-            ensure_channel_room(&self.db, agent_id, channel, "central-bus").await?;
+            ensure_channel_room(self.db(), agent_id, channel, "central-bus").await?;
             self.ensured_rooms.insert(room_id);
         }
         self.store_memory(room_id, world_id, m).await?;
@@ -47,7 +47,7 @@ impl AgentRuntime {
     ) -> Result<(), StorageError> {
         let agent_id = self.agent.id;
         let entity = self
-            .db
+            .db()
             .ensure_entity(&Entity {
                 id: m.author_id,
                 agent_id,
@@ -79,7 +79,7 @@ impl AgentRuntime {
             metadata: json!({"type": "message", "source": source, "sourceId": m.id,
                 "entityId": m.author_id}),
         };
-        self.db.create_memory(&memory).await?;
+        self.db().create_memory(&memory).await?;
         Ok(())
     }
 
@@ -92,7 +92,7 @@ impl AgentRuntime {
         started: Instant,
     ) {
         let world_id = self
-            .db
+            .db()
             .get_room(room_id)
             .await
             .ok()
@@ -112,7 +112,7 @@ impl AgentRuntime {
             kind: "useModel".into(),
             created_at: Utc::now(),
         };
-        if let Err(e) = self.db.create_log(&log).await {
+        if let Err(e) = self.db().create_log(&log).await {
             tracing::warn!(agent.id = %self.agent.id, error = %e, "cannot record the model call");
         }
     }
@@ -140,7 +140,7 @@ impl AgentRuntime {
             kind: "run_event".into(),
             created_at: Utc::now(),
         };
-        if let Err(e) = self.db.create_log(&log).await {
+        if let Err(e) = self.db().create_log(&log).await {
             tracing::warn!(agent.id = %self.agent.id, error = %e, "cannot record a run event");
         }
     }
@@ -150,7 +150,7 @@ impl AgentRuntime {
     pub(super) async fn forget_message(&self, message_id: Uuid) {
         let agent_id = self.agent.id;
         let id = create_unique_uuid(agent_id, &format!("{message_id}-{agent_id}"));
-        match self.db.delete_memory(agent_id, id).await {
+        match self.db().delete_memory(agent_id, id).await {
             Ok(()) | Err(StorageError::NotFound(_)) => {}
             Err(e) => tracing::warn!(agent.id = %agent_id, error = %e, "cannot forget a message"),
         }
@@ -161,7 +161,7 @@ impl AgentRuntime {
         let agent_id = self.agent.id;
         let room = create_unique_uuid(agent_id, &channel_id.to_string());
         if let Err(e) = self
-            .db
+            .db()
             .delete_room_memories(agent_id, room, &["messages"])
             .await
         {

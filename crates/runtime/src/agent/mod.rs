@@ -55,8 +55,6 @@ impl Default for RuntimeConfig {
 /// One running agent: its character, model provider and the handles it works with.
 pub struct AgentRuntime {
     agent: Arc<Agent>,
-    db: Db,
-    bus: Arc<dyn Bus>,
     messaging: Messaging,
     provider: Arc<dyn ModelProvider>,
     config: RuntimeConfig,
@@ -80,14 +78,22 @@ impl AgentRuntime {
     ) -> Self {
         AgentRuntime {
             agent: Arc::new(agent),
-            db: messaging.db().clone(),
-            bus: messaging.bus().clone(),
             messaging,
             provider,
             config,
             plugins: vec![Arc::new(crate::plugin::core::CorePlugin)],
             ensured_rooms: HashSet::new(),
         }
+    }
+
+    /// The database, through the messaging service.
+    fn db(&self) -> &Db {
+        self.messaging.db()
+    }
+
+    /// The bus, through the messaging service.
+    fn bus(&self) -> &Arc<dyn Bus> {
+        self.messaging.bus()
     }
 
     /// Replaces the plugins (as `PluginRegistry::resolve` gives them: `core` first; without
@@ -100,7 +106,7 @@ impl AgentRuntime {
     /// Handles messages until `stop` turns true or the bus closes. Subscribes before
     /// catching up, so nothing published meanwhile is missed.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
-        let mut sub = self.bus.subscribe();
+        let mut sub = self.bus().subscribe();
         let self_entity = Entity {
             id: self.agent.id,
             agent_id: self.agent.id,
@@ -108,7 +114,7 @@ impl AgentRuntime {
             metadata: json!({}),
             created_at: Utc::now(),
         };
-        if let Err(e) = self.db.ensure_entity(&self_entity).await {
+        if let Err(e) = self.db().ensure_entity(&self_entity).await {
             tracing::warn!(agent.id = %self.agent.id, error = %e, "cannot record the agent entity");
         }
         self.catch_up_all().await;
@@ -141,7 +147,7 @@ impl AgentRuntime {
 
     async fn catch_up_all(&mut self) {
         match self
-            .db
+            .db()
             .list_entity_channels(self.agent.id, self.config.max_channels)
             .await
         {
@@ -163,19 +169,22 @@ impl AgentRuntime {
     }
 
     async fn try_process_channel(&mut self, channel_id: Uuid) -> Result<(), StorageError> {
-        let participants = self.db.list_channel_participants(channel_id).await?;
+        let participants = self.db().list_channel_participants(channel_id).await?;
         if !participants.contains(&self.agent.id) {
             return Ok(());
         }
-        let channel = self.db.get_channel(channel_id).await?;
-        let mut cursor = self.db.get_agent_cursor(self.agent.id, channel_id).await?;
+        let channel = self.db().get_channel(channel_id).await?;
+        let mut cursor = self
+            .db()
+            .get_agent_cursor(self.agent.id, channel_id)
+            .await?;
         let first_visit = cursor == 0;
         loop {
             let page = MessagePage {
                 after_seq: Some(cursor),
                 ..MessagePage::latest(channel_id, self.config.batch)
             };
-            let mut batch = self.db.list_messages(&page).await?;
+            let mut batch = self.db().list_messages(&page).await?;
             batch.reverse();
             let full = batch.len() as i64 >= self.config.batch;
             for m in batch {
@@ -183,7 +192,7 @@ impl AgentRuntime {
                 if m.author_id != self.agent.id && (!first_visit || recent) {
                     self.handle_message(&channel, &participants, &m).await?;
                 }
-                self.db
+                self.db()
                     .advance_agent_cursor(self.agent.id, channel_id, m.seq)
                     .await?;
                 cursor = m.seq;

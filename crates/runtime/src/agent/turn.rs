@@ -44,7 +44,7 @@ impl AgentRuntime {
             before_seq: Some(m.seq + 1),
             ..MessagePage::latest(channel.id, self.config.history_limit)
         };
-        let recent = self.db.list_messages(&page).await?;
+        let recent = self.db().list_messages(&page).await?;
         let max_agent_streak = channel
             .metadata
             .as_ref()
@@ -120,7 +120,7 @@ impl AgentRuntime {
                 tracing::warn!(agent.id = %self.agent.id, channel.id = %channel.id,
                     error = %e, "model provider failed");
                 if streamed {
-                    self.bus.publish(BusEvent::MessageStreamError {
+                    self.bus().publish(BusEvent::MessageStreamError {
                         channel_id: channel.id,
                         message_id: run.reply_id,
                         agent_id: self.agent.id,
@@ -128,7 +128,7 @@ impl AgentRuntime {
                     });
                 }
                 self.settle(m, Outcome::Errored(e.code().to_owned())).await;
-                self.bus.publish(complete);
+                self.bus().publish(complete);
                 return Ok(());
             }
         };
@@ -176,7 +176,7 @@ impl AgentRuntime {
         }
         self.log_run(room_id, run.run_id, m, json!({"status": "completed"}))
             .await;
-        self.bus.publish(complete);
+        self.bus().publish(complete);
         Ok(())
     }
 
@@ -206,7 +206,7 @@ impl AgentRuntime {
         let index = AtomicU32::new(0);
         let filter = std::sync::Mutex::new(selects.then(LeadFilter::new));
         let emit = |chunk: String| {
-            self.bus.publish(BusEvent::MessageStreamChunk {
+            self.bus().publish(BusEvent::MessageStreamChunk {
                 channel_id,
                 message_id: reply_id,
                 agent_id: self.agent.id,

@@ -4,6 +4,7 @@
 //! agent replies that arrive through `/submit` too.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use agentd_core::model::Message;
 use agentd_core::{ErrorCode, parse_uuid};
 use agentd_messaging::Post;
 use agentd_storage::{MessageUpdate, NewMessage};
@@ -45,6 +46,14 @@ fn required_uuid(o: &Map<String, Value>, key: &str) -> Result<Uuid, ApiError> {
     text(o, key)
         .and_then(parse_uuid)
         .ok_or_else(|| bad_request(format!("Invalid {key} format")))
+}
+
+/// Posts to a channel that must exist (the agent-facing routes never create one).
+async fn post_existing(state: &AppState, m: NewMessage) -> Result<Message, ApiError> {
+    let posted = state.messaging().post(Post::new(m)).await;
+    Ok(posted
+        .map_err(|e| messaging(e, "Channel not found"))?
+        .message)
 }
 
 /// Shared by `/submit` and `/action`: validates, stores, publishes, `201 data:CentralMessage`.
@@ -96,12 +105,7 @@ async fn submit(
     m.source_type = Some(source_type);
     m.metadata = o.get("metadata").filter(|v| v.is_object()).cloned();
     m.client_message_id = idempotency_key(req, &o)?;
-    let stored = state
-        .messaging()
-        .post(Post::new(m))
-        .await
-        .map_err(|e| messaging(e, "Channel not found"))?
-        .message;
+    let stored = post_existing(state, m).await?;
     Ok(created(render::central_message(&stored)))
 }
 
@@ -208,12 +212,7 @@ pub async fn ingest_external(
     }
     m.metadata = (!meta.is_empty()).then_some(Value::Object(meta));
     m.client_message_id = idempotency_key(&req, &o)?;
-    let stored = state
-        .messaging()
-        .post(Post::new(m))
-        .await
-        .map_err(|e| messaging(e, "Channel not found"))?
-        .message;
+    let stored = post_existing(&state, m).await?;
     Ok(HttpResponse::Accepted().json(json!({
         "success": true,
         "message": "Message ingested and published to bus",

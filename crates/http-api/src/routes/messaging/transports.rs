@@ -230,15 +230,24 @@ impl Waiter {
 
     /// The stored reply, if `target` already answered (replays, lag recovery), or how
     /// the target ended its delivery without one.
+    /// One query while the target still holds the message: `replied` is recorded in the
+    /// reply's own transaction, so the reply is read only once the delivery says so.
     async fn settled(&self) -> Option<Result<Message, NoReply>> {
         let db = self.state.db();
-        if let Ok(Some(m)) = db.find_reply(self.target, self.user_message).await {
-            return Some(Ok(m));
-        }
         let deliveries = db.list_deliveries(&[self.user_message]).await.ok()?;
         let d = deliveries.into_iter().find(|d| d.agent_id == self.target)?;
-        matches!(d.state, DeliveryState::Ignored | DeliveryState::Errored)
-            .then(|| Err(NoReply::Ended(d.state, d.reason.unwrap_or_default())))
+        match d.state {
+            DeliveryState::Replied => db
+                .find_reply(self.target, self.user_message)
+                .await
+                .ok()
+                .flatten()
+                .map(Ok),
+            DeliveryState::Ignored | DeliveryState::Errored => {
+                Some(Err(NoReply::Ended(d.state, d.reason.unwrap_or_default())))
+            }
+            DeliveryState::Stored | DeliveryState::Dispatched => None,
+        }
     }
 
     /// Waits for the reply; stream chunks go to `on_chunk`.

@@ -59,10 +59,6 @@ pub fn messaging(e: MessagingError, not_found: &'static str) -> ApiError {
         | M::NoAgentAvailable
         | M::NotParticipantAgent) => fail(ErrorCode::NotFound, e.to_string()),
         e @ (M::NoRecipient | M::ReplyTargetMissing) => bad_request(e.to_string()),
-        M::NotParticipant => fail(
-            ErrorCode::Forbidden,
-            "Access denied: You don't have permission to send to this channel",
-        ),
         e @ M::DuplicateMessageId => fail(ErrorCode::Conflict, e.to_string()),
         M::IdempotencyConflict => storage(StorageError::IdempotencyConflict, not_found),
         M::Storage(e) => storage(e, not_found),
