@@ -122,10 +122,14 @@ async fn the_model_chooses_the_actions_that_run(c: Ctx) {
     );
     next_event(&mut sub, |e| matches!(e, BusEvent::MessageComplete { .. })).await;
 
-    // 3. IGNORE: no reply at all.
-    c.say(ch.id, user, "bye").await;
+    // 3. IGNORE: no reply at all, and the delivery says why.
+    let bye = c.say(ch.id, user, "bye").await;
     next_event(&mut sub, |e| matches!(e, BusEvent::MessageComplete { .. })).await;
     assert_eq!(c.history(ch.id).await.len(), 5);
+    let d = c.t.list_deliveries(&[bye.id]).await.unwrap();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].state, agentd_core::model::DeliveryState::Ignored);
+    assert_eq!(d[0].reason.as_deref(), Some("ignore_action"));
 
     // 4. No block: the fallback is REPLY.
     c.say(ch.id, user, "still there?").await;

@@ -137,6 +137,14 @@ async fn the_loop_guard_stops_agents_talking_forever(c: Ctx) {
     let h = c.history(ch.id).await;
     let agent_msgs = h.iter().filter(|m| m.author_id != user).count();
     assert!((3..=4).contains(&agent_msgs), "{h:?}");
+    // The agent that stopped the loop says so on the message it did not answer.
+    let ids: Vec<Uuid> = h.iter().map(|m| m.id).collect();
+    let deliveries = c.t.list_deliveries(&ids).await.unwrap();
+    assert!(
+        deliveries.iter().any(|d| d.state == DeliveryState::Ignored
+            && d.reason.as_deref() == Some("loop_guard")),
+        "{deliveries:?}"
+    );
     c.manager.shutdown().await;
 }
 both!(the_loop_guard_stops_agents_talking_forever);
