@@ -13,7 +13,7 @@ use actix_web::error::{JsonPayloadError, PayloadError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use agentd_core::ErrorCode;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 /// Boxed cause of an internal error.
 type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -102,38 +102,36 @@ impl ApiError {
     }
 
     fn body(&self) -> Value {
-        let mut error = Map::new();
-        match self.envelope {
-            Envelope::Standard => {
-                error.insert("code".into(), self.code.as_str().into());
-                error.insert("message".into(), self.message().into());
-                if let Some(details) = &self.details {
-                    error.insert("details".into(), details.clone());
-                }
-                json!({"success": false, "error": error})
-            }
-            Envelope::Messaging => {
-                let mut body = Map::new();
-                body.insert("success".into(), false.into());
-                body.insert("error".into(), self.message().into());
-                if let Some(details) = &self.details {
-                    body.insert("details".into(), details.clone());
-                }
-                Value::Object(body)
-            }
-            Envelope::Session => {
-                error.insert("code".into(), self.code.as_str().into());
-                error.insert("message".into(), self.message().into());
-                error.insert(
-                    "timestamp".into(),
-                    agentd_core::time::to_iso(chrono::Utc::now()).into(),
-                );
-                if let Some(details) = &self.details {
-                    error.insert("details".into(), details.clone());
-                }
-                json!({"error": error})
-            }
-        }
+        use agentd_wire::envelope as wire;
+        let code = self.code.as_str().to_owned();
+        let message = self.message().to_owned();
+        let details = self.details.clone();
+        let body = match self.envelope {
+            Envelope::Standard => serde_json::to_value(wire::StdError {
+                success: false,
+                error: wire::StdErrorBody {
+                    code,
+                    message,
+                    details,
+                },
+            }),
+            Envelope::Messaging => serde_json::to_value(wire::MsgError {
+                success: false,
+                error: message,
+                details,
+            }),
+            Envelope::Session => serde_json::to_value(wire::SessionError {
+                error: wire::SessionErrorBody {
+                    code,
+                    message,
+                    timestamp: agentd_core::time::to_iso(chrono::Utc::now()),
+                    details,
+                },
+            }),
+        };
+        // Serializing these plain structs cannot fail; an empty object is the fallback the
+        // type system asks for.
+        body.unwrap_or_default()
     }
 
     fn cause_chain(&self) -> Option<String> {
@@ -246,6 +244,7 @@ pub fn query_config() -> web::QueryConfig {
 mod tests {
     use super::*;
     use actix_web::body::to_bytes;
+    use serde_json::json;
 
     async fn render(err: ApiError) -> (u16, Value) {
         let resp = err.error_response();

@@ -1,11 +1,13 @@
-// The real @elizaos/api-client 1.7.2 against a live agentd: every method whose route exists,
-// checked for the result shape the web UI reads.
+// The real @elizaos/api-client 1.7.2 against a live agentd: every public method of every
+// service, checked for the result shape the web UI reads (or, for a method agentd cannot
+// serve yet, for what its signature promises: those are listed in UNSUPPORTED).
 //
 // Usage: AGENTD_URL=http://127.0.0.1:PORT node conformance.mjs
 // Prints one line per check and a final `N passed, M failed`; exits 1 when M > 0.
 
 import { ElizaClient, ApiError } from '@elizaos/api-client';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 
 const base = process.env.AGENTD_URL;
 if (!base) {
@@ -26,6 +28,26 @@ const UNSUPPORTED = {
   'server.getDebugInfo': 'GET /api/server/debug/servers is not served (internal state; 1.7.2 returns no data, so the client yields undefined)',
   'system.getEnvironment': '/api/system/env/local is off: 403 FORBIDDEN by default (AGENTD_ENABLE_ENV_ROUTES turns them on)',
   'system.updateLocalEnvironment': '/api/system/env/local is off: 403 FORBIDDEN by default (AGENTD_ENABLE_ENV_ROUTES turns them on)',
+  // The client sends a body agentd's route does not take (elizaOS 1.7.2 refuses it too).
+  'agents.addAgentToWorld': 'POST /api/agents/:id/worlds {worldId}: the route creates a world and requires `name` (400 BAD_REQUEST)',
+  'memory.createWorldFromMessageServer (typed params)': 'POST /api/memory/groups/:id {messageServerId,name}: agentIds is required (400 BAD_REQUEST)',
+  'messaging.submitMessage': 'POST /api/messaging/submit takes snake_case {channel_id,message_server_id,author_id,source_type,raw_message}; the client sends {agentId,channelId,content} (400)',
+  'messaging.completeMessage': 'POST /api/messaging/complete takes {channel_id,message_server_id}; the client sends {messageId,status} (400)',
+  'messaging.ingestExternalMessages': 'POST /api/messaging/ingest-external takes one snake_case message; the client sends {platform,channelId,messages[]} (400)',
+  'messaging.postMessage': 'POST /api/messaging/channels/:id/messages requires author_id and message_server_id; the client sends {content,metadata} (400), and the 201 has no `data`',
+  'messaging.addUserToChannel': 'reads participants from channel metadata.participantCentralUserIds, which agentd does not fill, then PATCHes that list: the others are dropped',
+  'messaging.addUsersToChannel': 'reads participants from channel metadata.participantCentralUserIds, which agentd does not fill, then PATCHes that list: the others are dropped',
+  'messaging.removeUserFromChannel': 'reads participants from channel metadata.participantCentralUserIds, which agentd does not fill, then PATCHes an empty list',
+  'sessions.sendMessage (typed userMessage)': 'data.userMessage is the snake_case bus message (author_id, created_at), as in 1.7.2; the client types authorId/createdAt',
+  'audio.speechConversation': 'POST /api/audio/:id/speech/conversation takes JSON {text} and answers audio bytes; the client sends multipart audio and parses JSON (400 INVALID_REQUEST)',
+  'audio.synthesizeAudioMessage': 'POST /api/audio/:id/audio-messages/synthesize takes {text} and answers audio bytes; the client sends {messageId} and parses JSON (400 INVALID_REQUEST)',
+  // Routes agentd (and elizaOS 1.7.2) does not have: the family-H 404.
+  'messaging.getMessage': 'GET /api/messaging/messages/:id is not served (404, as in 1.7.2)',
+  'messaging.updateMessage': 'PATCH /api/messaging/messages/:id is not served (404, as in 1.7.2)',
+  'messaging.searchMessages': 'POST /api/messaging/messages/search is not served (404, as in 1.7.2)',
+  'messaging.syncMessageServerChannels': 'POST /api/messaging/message-servers/:id/sync-channels is not served (404, as in 1.7.2)',
+  'messaging.deleteMessageServer': 'DELETE /api/messaging/message-servers/:id is not served (404, as in 1.7.2)',
+  'audio.processSpeech': 'POST /api/audio/:id/speech is not served (404, as in 1.7.2)',
 };
 
 function assert(cond, what) {
@@ -69,6 +91,50 @@ async function until(what, fn, ms = 15000) {
 async function rawJson(path, init) {
   const res = await fetch(base + path, init);
   return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** Resolves when `fn` throws an error that satisfies `ok`; `what` names the expected error. */
+async function rejects(what, fn, ok) {
+  try {
+    await fn();
+  } catch (e) {
+    assert(ok(e), `${what}, got ${e instanceof ApiError ? `ApiError ${e.code} (${e.status}): ${e.message}` : e.message}`);
+    return;
+  }
+  throw new Error(`expected ${what}, got a result`);
+}
+
+/** The participant ids of a channel, whichever of the documented shapes comes back. */
+async function participantIds(channelId) {
+  const r = await client.messaging.getChannelParticipants(channelId);
+  return isArr(r) ? r : (r.participants ?? []).map((p) => p.userId ?? p);
+}
+
+// A 44-byte RIFF/WAVE header: sniffs as audio/wav.
+const WAV = Buffer.from('UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=', 'base64');
+
+/** A fake OpenAI-compatible endpoint on 127.0.0.1 (the same answers as the Rust audio tests). */
+function fakeOpenAi() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const json = (v) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(v));
+      };
+      if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') return json({ text: 'hello from audio' });
+      if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+        return json({ choices: [{ message: { role: 'assistant', content: 'I hear you' } }] });
+      }
+      if (req.method === 'POST' && req.url === '/v1/audio/speech') {
+        res.writeHead(200, { 'content-type': 'audio/wav' });
+        return res.end(WAV);
+      }
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"error":{"message":"not faked"}}');
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 const user = randomUUID();
