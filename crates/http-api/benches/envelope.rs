@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use agentd_core::model::{DeliveryState, Message};
-use agentd_http_api::routes::messaging::render;
+use agentd_http_api::routes::messaging::messages::history_page;
 use agentd_media::MediaRoot;
 use agentd_storage::Delivery;
 use chrono::Utc;
@@ -48,21 +48,9 @@ fn page() -> (Vec<Message>, Uuid) {
     (messages, agent)
 }
 
-/// What the handler does after the two queries: `render::history_page`, serialised.
+/// What the handler does after the two queries: `history_page`, serialised.
 fn render_page(messages: &[Message], deliveries: &[Delivery], root: &MediaRoot) -> Vec<u8> {
-    serde_json::to_vec(&render::history_page(messages, deliveries, root)).unwrap_or_default()
-}
-
-/// The same page wrapped with `json!`, as the handler did before it moved the page in: each
-/// `json!` with a `Value` operand copies it through the serializer (two deep copies per page).
-fn render_page_with_json_macro(
-    messages: &[Message],
-    deliveries: &[Delivery],
-    root: &MediaRoot,
-) -> Vec<u8> {
-    let page = render::history_page(messages, deliveries, root);
-    let body = json!({"success": true, "data": json!({ "messages": page["data"]["messages"] })});
-    serde_json::to_vec(&body).unwrap_or_default()
+    serde_json::to_vec(&history_page(messages, deliveries, root)).unwrap_or_default()
 }
 
 /// The agent's `replied` state on every user message of the page.
@@ -79,17 +67,9 @@ fn envelope(c: &mut Criterion) {
     let deliveries = deliveries(&messages, agent);
     let root = MediaRoot::new("/tmp/agentd-bench-media");
     let bytes = render_page(&messages, &deliveries, &root).len();
-    assert_eq!(
-        bytes,
-        render_page_with_json_macro(&messages, &deliveries, &root).len()
-    );
     c.bench_function(&format!("envelope/history_page_50 ({bytes} bytes)"), |b| {
         b.iter(|| render_page(black_box(&messages), &deliveries, &root))
     });
-    c.bench_function(
-        "envelope/history_page_50 wrapped with json! (before)",
-        |b| b.iter(|| render_page_with_json_macro(black_box(&messages), &deliveries, &root)),
-    );
 }
 
 criterion_group!(benches, envelope);

@@ -21,6 +21,7 @@
 pub mod body;
 pub mod envelope;
 pub mod id;
+pub mod messaging;
 
 pub use body::{BodyError, parse};
 pub use envelope::Success;

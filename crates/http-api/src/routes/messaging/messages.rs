@@ -9,16 +9,18 @@ use agentd_core::time::parse_millis_or_iso;
 use agentd_messaging::{Destination, NewChannel, Post};
 use agentd_storage::prelude::*;
 use agentd_storage::{MessagePage, NewMessage};
+use agentd_wire::Success;
+use agentd_wire::envelope::MsgError;
+use agentd_wire::messaging::messages::{self as wire, NoSession, PostAnswer};
+use agentd_wire::messaging::{HistoryItem, filled};
 use chrono::Utc;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
-use super::render;
 use super::transports::{self, Transport};
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::routes::support::messaging::{
-    alias_server_id, bad_request, messaging, object, opt_uuid, path_id, resource, storage, text,
+    bad_request, body, messaging, path_id, resource, server_of, storage,
 };
 use crate::state::AppState;
 
@@ -44,7 +46,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// `client_message_id`.
 pub(super) fn idempotency_key(
     req: &HttpRequest,
-    o: &Map<String, Value>,
+    message_id: &Option<String>,
+    client_message_id: &Option<String>,
 ) -> Result<Option<String>, ApiError> {
     let header = req
         .headers()
@@ -55,8 +58,8 @@ pub(super) fn idempotency_key(
         })
         .transpose()?;
     let key = header
-        .or_else(|| text(o, "messageId"))
-        .or_else(|| text(o, "client_message_id"));
+        .or_else(|| filled(message_id))
+        .or_else(|| filled(client_message_id));
     match key {
         Some(k) if k.len() > MAX_KEY_LEN => Err(bad_request("Idempotency key is too long")),
         k => Ok(k.map(str::to_owned)),
@@ -87,8 +90,8 @@ fn parse_time(
 #[utoipa::path(
     get, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("limit" = Option<String>, Query, description = "Page size (at most 200)"), ("before" = Option<String>, Query, description = "Older than (ms or ISO)"), ("after" = Option<String>, Query, description = "Newer than (ms or ISO)"), ("before_seq" = Option<String>, Query, description = "Below this seq"), ("after_seq" = Option<String>, Query, description = "Above this seq")),
     responses(
-        (status = 200, description = "`{messages:[Message]}`, newest first", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 200, description = "Newest first", body = Success<wire::MessagePage>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
     )
 )]
 pub async fn list_messages(
@@ -159,10 +162,30 @@ async fn render_page(state: &AppState, page: &MessagePage) -> Result<web::Bytes,
         .await
         .map_err(|e| storage(e, "Channel not found"))?;
     let root = agentd_media::MediaRoot::new(state.settings().media.root.clone());
-    let body = render::history_page(&messages, &deliveries, &root);
-    serde_json::to_vec(&body)
+    let page = history_page(&messages, &deliveries, &root);
+    serde_json::to_vec(&page)
         .map(web::Bytes::from)
         .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// The body of a history page: each message with its delivery states.
+pub fn history_page(
+    messages: &[agentd_core::model::Message],
+    deliveries: &[agentd_storage::Delivery],
+    root: &agentd_media::MediaRoot,
+) -> Success<wire::MessagePage> {
+    let rewrite = |a: &Value| agentd_media::attachments(a, root);
+    let messages = messages
+        .iter()
+        .map(|m| {
+            let mut item = HistoryItem::new(m, &rewrite);
+            for d in deliveries.iter().filter(|d| d.message_id == m.id) {
+                item.deliver(d.agent_id, d.state, d.reason.as_deref());
+            }
+            item
+        })
+        .collect();
+    Success::new(wire::MessagePage { messages })
 }
 
 /// Whether the metadata asks for a DM channel.
@@ -181,38 +204,40 @@ fn meta_uuid(meta: Option<&Value>, key: &str) -> Option<Uuid> {
 /// `POST /channels/:id/messages`: validates everything (transport, fields, target agent)
 /// before storing; auto-creates a missing channel; answers per transport.
 #[utoipa::path(
-    post, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::Json, description = "`{author_id, content, message_server_id|server_id, transport?|mode?, idempotency_key?, metadata?, raw_message?, ...}`"),
+    post, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = wire::PostMessage),
     responses(
-        (status = 201, description = "`{success:true,userMessage,agentResponse?}` (websocket/http transports; no `data` key)", body = doc::Json),
+        (status = 201, description = "websocket and http transports: the stored message and, for http, the reply", body = PostAnswer<NoSession>),
         (status = 200, description = "`transport:sse`: a text/event-stream of the agent's reply"),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
-        (status = 404, description = "No such target agent", body = doc::MsgError),
+        (status = 400, description = "Invalid id or body", body = MsgError),
+        (status = 404, description = "No such target agent", body = MsgError),
     )
 )]
 pub async fn post_message(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let channel_id = path_id(&path, "Invalid channelId format")?;
-    let mut o = object(&body)?;
-    alias_server_id(&mut o);
-    let transport = Transport::from_body(&o)?;
-    let author = opt_uuid(&o, "author_id").map_err(|()| bad_request("Invalid author_id format"))?;
-    let server = opt_uuid(&o, "message_server_id")
-        .map_err(|()| bad_request("Invalid message_server_id format"))?;
-    let content = text(&o, "content");
-    let (Some(author), Some(content), Some(server)) = (author, content, server) else {
+    let b: wire::PostMessage = body(
+        &bytes,
+        &[
+            ("transport", transports::INVALID_TRANSPORT),
+            ("mode", transports::INVALID_TRANSPORT),
+            ("timeoutMs", transports::INVALID_TIMEOUT),
+        ],
+    )?;
+    let transport = Transport::from_body(b.transport.as_deref().or(b.mode.as_deref()))?;
+    let server = server_of(b.message_server_id, b.server_id);
+    let (Some(author), Some(content), Some(server)) = (b.author_id, filled(&b.content), server)
+    else {
         return Err(bad_request(
             "Missing required fields: author_id, content, message_server_id",
         ));
     };
-    let reply_to = opt_uuid(&o, "in_reply_to_message_id")
-        .map_err(|()| bad_request("Invalid in_reply_to_message_id format"))?;
-    let metadata = o.get("metadata").filter(|m| m.is_object()).cloned();
-    let key = idempotency_key(&req, &o)?;
-    let timeout = transports::timeout_from(&o)?;
+    let metadata = b.metadata.filter(Value::is_object);
+    let key = idempotency_key(&req, &b.message_id, &b.client_message_id)?;
+    let timeout = transports::timeout_from(b.timeout_ms)?;
 
     let meta = metadata.as_ref().and_then(Value::as_object);
     let dm = wants_dm(metadata.as_ref());
@@ -230,13 +255,13 @@ pub async fn post_message(
     new_channel.participants.extend(target_hint);
 
     let mut m = NewMessage::text(channel_id, author, content);
-    if let Some(id) = text(&o, "messageId").and_then(parse_uuid) {
+    if let Some(id) = b.message_id.as_deref().and_then(parse_uuid) {
         m.id = id;
     }
-    m.raw_message = o.get("raw_message").filter(|v| !v.is_null()).cloned();
-    m.in_reply_to_root_message_id = reply_to;
-    m.source_type = Some(text(&o, "source_type").unwrap_or("eliza_gui").to_owned());
-    m.metadata = metadata.clone();
+    m.raw_message = b.raw_message.filter(|v| !v.is_null());
+    m.in_reply_to_root_message_id = b.in_reply_to_message_id;
+    m.source_type = Some(filled(&b.source_type).unwrap_or("eliza_gui").to_owned());
+    m.metadata = metadata;
     m.client_message_id = key;
 
     let post = Post {
@@ -253,8 +278,8 @@ pub async fn post_message(
     delete, path = "/api/messaging/channels/{channelId}/messages/{messageId}", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("messageId" = uuid::Uuid, Path, description = "Message id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
-        (status = 404, description = "No such message", body = doc::MsgError),
+        (status = 400, description = "Invalid id or body", body = MsgError),
+        (status = 404, description = "No such message", body = MsgError),
     )
 )]
 pub async fn delete_message(
@@ -278,7 +303,7 @@ pub async fn delete_message(
     delete, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")),
     responses(
         (status = 204, description = "Every message of the channel is deleted"),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 400, description = "Invalid id or body", body = MsgError),
     )
 )]
 pub async fn clear_messages(

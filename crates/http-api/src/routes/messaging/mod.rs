@@ -10,7 +10,6 @@ pub mod core;
 pub mod history_cache;
 pub mod jobs;
 pub mod messages;
-pub mod render;
 pub mod servers;
 
 pub mod title;

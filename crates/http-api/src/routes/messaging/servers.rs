@@ -7,14 +7,16 @@ use agentd_core::model::MessageServer;
 use agentd_core::{DEFAULT_SERVER_ID, ErrorCode};
 use agentd_storage::prelude::*;
 use chrono::Utc;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::render;
+use agentd_wire::Success;
+use agentd_wire::envelope::MsgError;
+use agentd_wire::messaging::servers as wire;
+use agentd_wire::messaging::{AgentRef, filled};
+
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::routes::support::messaging::{
-    bad_request, created, fail, object, ok, path_id, resource, storage, text,
+    bad_request, body, created, fail, ok, path_id, resource, storage,
 };
 use crate::state::AppState;
 
@@ -49,59 +51,65 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(
     get, path = "/api/messaging/message-server/current", tag = "messaging",
     responses(
-        (status = 200, description = "`{messageServerId}`", body = doc::Success<doc::Json>),
+        (status = 200, description = "`{messageServerId}`", body = Success<wire::CurrentServer>),
     )
 )]
 pub async fn get_current_server() -> HttpResponse {
-    ok(json!({"messageServerId": DEFAULT_SERVER_ID.to_string()}))
+    ok(wire::CurrentServer {
+        message_server_id: DEFAULT_SERVER_ID,
+    })
 }
 
-async fn servers_json(state: &AppState) -> Result<Vec<Value>, ApiError> {
+async fn servers(state: &AppState) -> Result<Vec<agentd_wire::messaging::MessageServer>, ApiError> {
     let servers = state
         .db()
         .list_message_servers()
         .await
         .map_err(|e| storage(e, "Server not found"))?;
-    Ok(servers.iter().map(render::server).collect())
+    Ok(servers.iter().map(Into::into).collect())
 }
 
 /// `GET /message-servers`: `data:{messageServers}`.
 #[utoipa::path(
     get, path = "/api/messaging/message-servers", tag = "messaging",
     responses(
-        (status = 200, description = "`{messageServers:[MessageServer]}`", body = doc::Success<doc::Json>),
+        (status = 200, description = "`{messageServers:[MessageServer]}`", body = Success<wire::ServerList>),
     )
 )]
 pub async fn list_servers(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Ok(ok(json!({"messageServers": servers_json(&state).await?})))
+    Ok(ok(wire::ServerList {
+        message_servers: servers(&state).await?,
+    }))
 }
 
 /// `GET /central-servers` (deprecated): `data:{servers}`.
 #[utoipa::path(
     get, path = "/api/messaging/central-servers", tag = "messaging",
     responses(
-        (status = 200, description = "`{servers:[MessageServer]}`", body = doc::Success<doc::Json>),
+        (status = 200, description = "`{servers:[MessageServer]}`", body = Success<wire::LegacyServerList>),
     )
 )]
 pub async fn list_servers_legacy(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Ok(ok(json!({"servers": servers_json(&state).await?})))
+    Ok(ok(wire::LegacyServerList {
+        servers: servers(&state).await?,
+    }))
 }
 
 /// `POST /message-servers` (and `/servers`): `{name, sourceType, sourceId?, metadata?}` →
 /// `201 data:{server}`.
 #[utoipa::path(
-    post, path = "/api/messaging/message-servers", tag = "messaging", request_body(content = doc::Json, description = "`{name, sourceType, sourceId?, metadata?}`"),
+    post, path = "/api/messaging/message-servers", tag = "messaging", request_body(content = wire::CreateServer, description = "`{name, sourceType, sourceId?, metadata?}`"),
     responses(
-        (status = 201, description = "`{server:MessageServer}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 201, description = "`{server:MessageServer}`", body = Success<wire::CreatedServer>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
     )
 )]
 pub async fn create_server(
     state: web::Data<AppState>,
-    body: web::Bytes,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let o = object(&body)?;
-    let (Some(name), Some(source_type)) = (text(&o, "name"), text(&o, "sourceType")) else {
+    let b: wire::CreateServer = body(&bytes, &[])?;
+    let (Some(name), Some(source_type)) = (filled(&b.name), filled(&b.source_type)) else {
         return Err(bad_request("Missing required fields: name, sourceType"));
     };
     let now = Utc::now();
@@ -109,8 +117,8 @@ pub async fn create_server(
         id: Uuid::new_v4(),
         name: name.to_owned(),
         source_type: source_type.to_owned(),
-        source_id: text(&o, "sourceId").map(str::to_owned),
-        metadata: o.get("metadata").filter(|m| m.is_object()).cloned(),
+        source_id: filled(&b.source_id).map(str::to_owned),
+        metadata: b.metadata.filter(serde_json::Value::is_object),
         created_at: now,
         updated_at: now,
     };
@@ -119,7 +127,9 @@ pub async fn create_server(
         .create_message_server(&server)
         .await
         .map_err(|e| storage(e, "Server not found"))?;
-    Ok(created(json!({"server": render::server(&stored)})))
+    Ok(created(wire::CreatedServer {
+        server: (&stored).into(),
+    }))
 }
 
 /// The server id of an agents route; only the current server's agents may be read or
@@ -139,8 +149,8 @@ fn current_server(raw: &str) -> Result<Uuid, ApiError> {
 #[utoipa::path(
     get, path = "/api/messaging/message-servers/{serverId}/agents", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id")),
     responses(
-        (status = 200, description = "`{messageServerId,agents}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 200, description = "`{messageServerId,agents}`", body = Success<wire::ServerAgents>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
     )
 )]
 pub async fn list_server_agents(
@@ -153,30 +163,30 @@ pub async fn list_server_agents(
         .list_server_agents(id)
         .await
         .map_err(|e| storage(e, "Server not found"))?;
-    let agents: Vec<String> = agents.iter().map(Uuid::to_string).collect();
-    Ok(ok(
-        json!({"messageServerId": id.to_string(), "agents": agents}),
-    ))
+    Ok(ok(wire::ServerAgents {
+        message_server_id: id,
+        agents,
+    }))
 }
 
 /// `POST /message-servers/:id/agents {agentId}`: `201`, bus `server_agent_update`.
 #[utoipa::path(
-    post, path = "/api/messaging/message-servers/{serverId}/agents", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id")), request_body(content = doc::Json, description = "`{agentId}`"),
+    post, path = "/api/messaging/message-servers/{serverId}/agents", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id")), request_body(content = AgentRef, description = "`{agentId}`"),
     responses(
-        (status = 201, description = "`{serverId,agentId,message}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
-        (status = 404, description = "No such server or agent", body = doc::MsgError),
+        (status = 201, description = "`{serverId,agentId,message}`", body = Success<wire::ServerAgentChange>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
+        (status = 404, description = "No such server or agent", body = MsgError),
     )
 )]
 pub async fn add_server_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let id = current_server(&path)?;
-    let o = object(&body)?;
-    let agent_id = text(&o, "agentId")
-        .and_then(agentd_core::parse_uuid)
+    let b: AgentRef = body(&bytes, &[])?;
+    let agent_id = b
+        .agent_id
         .ok_or_else(|| bad_request("Invalid agentId format"))?;
     state
         .db()
@@ -193,19 +203,19 @@ pub async fn add_server_agent(
         agent_id,
         added: true,
     });
-    Ok(created(json!({
-        "messageServerId": id.to_string(),
-        "agentId": agent_id.to_string(),
-        "message": "Agent added to server successfully",
-    })))
+    Ok(created(wire::ServerAgentChange {
+        message_server_id: id,
+        agent_id,
+        message: "Agent added to server successfully".into(),
+    }))
 }
 
 /// `DELETE /message-servers/:id/agents/:agentId`: `200`, bus `server_agent_update`.
 #[utoipa::path(
     delete, path = "/api/messaging/message-servers/{serverId}/agents/{agentId}", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id"), ("agentId" = uuid::Uuid, Path, description = "Agent id")),
     responses(
-        (status = 200, description = "`{serverId,agentId,message}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 200, description = "`{serverId,agentId,message}`", body = Success<wire::ServerAgentChange>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
     )
 )]
 pub async fn remove_server_agent(
@@ -225,19 +235,19 @@ pub async fn remove_server_agent(
         agent_id,
         added: false,
     });
-    Ok(ok(json!({
-        "messageServerId": id.to_string(),
-        "agentId": agent_id.to_string(),
-        "message": "Agent removed from server successfully",
-    })))
+    Ok(ok(wire::ServerAgentChange {
+        message_server_id: id,
+        agent_id,
+        message: "Agent removed from server successfully".into(),
+    }))
 }
 
 /// `GET /agents/:agentId/message-servers`: `data:{agentId, messageServers}`.
 #[utoipa::path(
     get, path = "/api/messaging/agents/{agentId}/message-servers", tag = "messaging", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
     responses(
-        (status = 200, description = "`{agentId,messageServers}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 200, description = "`{agentId,messageServers}`", body = Success<wire::AgentServers>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
     )
 )]
 pub async fn list_agent_servers(
@@ -250,18 +260,18 @@ pub async fn list_agent_servers(
         .list_agent_servers(agent_id)
         .await
         .map_err(|e| storage(e, "Agent not found"))?;
-    let servers: Vec<String> = servers.iter().map(Uuid::to_string).collect();
-    Ok(ok(
-        json!({"agentId": agent_id.to_string(), "messageServers": servers}),
-    ))
+    Ok(ok(wire::AgentServers {
+        agent_id,
+        message_servers: servers,
+    }))
 }
 
 /// `GET /message-servers/:id/channels`: `data:{channels}`.
 #[utoipa::path(
     get, path = "/api/messaging/message-servers/{serverId}/channels", tag = "messaging", params(("serverId" = uuid::Uuid, Path, description = "Message server id")),
     responses(
-        (status = 200, description = "`{channels:[Channel]}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
+        (status = 200, description = "`{channels:[Channel]}`", body = Success<wire::ChannelList>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
     )
 )]
 pub async fn list_server_channels(
@@ -274,6 +284,7 @@ pub async fn list_server_channels(
         .list_channels(id)
         .await
         .map_err(|e| storage(e, "Server not found"))?;
-    let channels: Vec<Value> = channels.iter().map(render::channel).collect();
-    Ok(ok(json!({"channels": channels})))
+    Ok(ok(wire::ChannelList {
+        channels: channels.iter().map(Into::into).collect(),
+    }))
 }

@@ -11,14 +11,13 @@ use agentd_runtime::GenerateRequest;
 use agentd_runtime::provider::{ChatMessage, Role};
 use agentd_storage::MessagePage;
 use agentd_storage::prelude::*;
-use serde_json::json;
+use agentd_wire::Success;
+use agentd_wire::envelope::MsgError;
+use agentd_wire::messaging::{AgentRef, channels::Title};
 
 use crate::error::{ApiError, Envelope};
-use crate::openapi::schemas as doc;
 use crate::routes::model::{provider_error, provider_of, with_deadline};
-use crate::routes::support::messaging::{
-    bad_request, fail, object, ok, path_id, resource, storage, text,
-};
+use crate::routes::support::messaging::{bad_request, body, fail, ok, path_id, resource, storage};
 use crate::state::AppState;
 
 /// Fewer messages than this give `title: null` (elizaOS: 4).
@@ -67,24 +66,23 @@ pub fn clean_title(raw: &str) -> Option<String> {
 /// `{agentId}` names a running agent; query `limit`, `before` (ms or ISO).
 /// `200 data:{title, channelId}`, or `title:null` with a reason below [`MIN_MESSAGES`].
 #[utoipa::path(
-    post, path = "/api/messaging/channels/{channelId}/generate-title", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("limit" = Option<String>, Query, description = "Messages read"), ("before" = Option<String>, Query, description = "Older than (ms or ISO)")), request_body(content = doc::Json, description = "`{agentId}`: a running agent"),
+    post, path = "/api/messaging/channels/{channelId}/generate-title", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("limit" = Option<String>, Query, description = "Messages read"), ("before" = Option<String>, Query, description = "Older than (ms or ISO)")), request_body(content = AgentRef, description = "A running agent"),
     responses(
-        (status = 200, description = "`{title,channelId}` (`title:null` with a reason when too few messages)", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
-        (status = 404, description = "Agent not running or no such channel", body = doc::MsgError),
+        (status = 200, description = "`{title,channelId}` (`title:null` with a reason when too few messages)", body = Success<Title>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
+        (status = 404, description = "Agent not running or no such channel", body = MsgError),
     )
 )]
 pub async fn generate_title(
     state: web::Data<AppState>,
     path: web::Path<String>,
     q: web::Query<HashMap<String, String>>,
-    body: web::Bytes,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let channel_id = path_id(&path, "Invalid channel ID format")?;
-    let o = object(&body)?;
-    let agent_id = text(&o, "agentId")
-        .and_then(agentd_core::parse_uuid)
-        .ok_or_else(|| bad_request("Valid agent ID is required"))?;
+    const NO_AGENT: &str = "Valid agent ID is required";
+    let b: AgentRef = body(&bytes, &[("agentId", NO_AGENT)])?;
+    let agent_id = b.agent_id.ok_or_else(|| bad_request(NO_AGENT))?;
     let limit = match q.get("limit") {
         Some(v) => match v.trim().parse::<i64>() {
             Ok(n) if n >= 1 => n.min(MAX_LIMIT),
@@ -108,11 +106,11 @@ pub async fn generate_title(
         .await
         .map_err(|e| storage(e, "Channel not found"))?;
     if messages.len() < MIN_MESSAGES {
-        return Ok(ok(json!({
-            "title": null,
-            "channelId": channel_id,
-            "reason": "Not enough messages to generate a title",
-        })));
+        return Ok(ok(Title {
+            title: None,
+            channel_id,
+            reason: Some("Not enough messages to generate a title".into()),
+        }));
     }
     messages.sort_by_key(|m| m.seq);
     let history: Vec<ChatMessage> = messages
@@ -147,7 +145,11 @@ pub async fn generate_title(
         fail(ErrorCode::ModelError, "Failed to generate title")
             .with_details("The model returned an empty title")
     })?;
-    Ok(ok(json!({"title": title, "channelId": channel_id})))
+    Ok(ok(Title {
+        title: Some(title),
+        channel_id,
+        reason: None,
+    }))
 }
 
 #[cfg(test)]

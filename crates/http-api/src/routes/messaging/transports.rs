@@ -10,11 +10,12 @@ use agentd_bus::{BusEvent, EventKind, Filter, Received, Subscription};
 use agentd_core::model::{DeliveryState, Message};
 use agentd_messaging::{MessagingError, Post, Posted};
 use agentd_storage::prelude::*;
-use serde_json::{Map, Value, json};
+use agentd_wire::messaging::messages::{PostAnswer, Processing, StreamChunk, StreamError};
+use agentd_wire::messaging::{AgentContent, PostedMessage};
+use serde::Serialize;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::render;
 use crate::error::ApiError;
 use crate::routes::support::messaging::{bad_request, messaging};
 use crate::state::AppState;
@@ -37,34 +38,31 @@ pub enum Transport {
     Sse,
 }
 
+/// The message of a `transport` (or `mode`) that is not one of the three.
+pub const INVALID_TRANSPORT: &str = "Invalid transport. Must be one of: http, sse, websocket";
+/// The message of a `timeoutMs` out of its bounds.
+pub const INVALID_TIMEOUT: &str = "timeoutMs must be a number between 1000 and 300000";
+
 impl Transport {
     /// Reads `transport` (or legacy `mode`: `sync`→http, `stream`→sse); default websocket.
-    pub fn from_body(o: &Map<String, Value>) -> Result<Transport, ApiError> {
-        let v = o.get("transport").or_else(|| o.get("mode"));
-        match v.map(|v| v.as_str()) {
-            None => Ok(Transport::Websocket),
-            Some(Some("websocket")) => Ok(Transport::Websocket),
-            Some(Some("http" | "sync")) => Ok(Transport::Http),
-            Some(Some("sse" | "stream")) => Ok(Transport::Sse),
-            Some(_) => Err(bad_request(
-                "Invalid transport. Must be one of: http, sse, websocket",
-            )),
+    pub fn from_body(v: Option<&str>) -> Result<Transport, ApiError> {
+        match v {
+            None | Some("websocket") => Ok(Transport::Websocket),
+            Some("http" | "sync") => Ok(Transport::Http),
+            Some("sse" | "stream") => Ok(Transport::Sse),
+            Some(_) => Err(bad_request(INVALID_TRANSPORT)),
         }
     }
 }
 
 /// The reply timeout: body `timeoutMs` (an agentd extension, 1000..=300000) or the default.
-pub fn timeout_from(o: &Map<String, Value>) -> Result<Duration, ApiError> {
-    match o.get("timeoutMs") {
-        None | Some(Value::Null) => Ok(DEFAULT_REPLY_TIMEOUT),
-        Some(v) => match v.as_u64() {
-            Some(ms) if (TIMEOUT_RANGE_MS.0..=TIMEOUT_RANGE_MS.1).contains(&ms) => {
-                Ok(Duration::from_millis(ms))
-            }
-            _ => Err(bad_request(
-                "timeoutMs must be a number between 1000 and 300000",
-            )),
-        },
+pub fn timeout_from(ms: Option<u64>) -> Result<Duration, ApiError> {
+    match ms {
+        None => Ok(DEFAULT_REPLY_TIMEOUT),
+        Some(ms) if (TIMEOUT_RANGE_MS.0..=TIMEOUT_RANGE_MS.1).contains(&ms) => {
+            Ok(Duration::from_millis(ms))
+        }
+        Some(_) => Err(bad_request(INVALID_TIMEOUT)),
     }
 }
 
@@ -75,48 +73,21 @@ pub async fn respond(
     post: Post,
     timeout: Duration,
 ) -> Result<HttpResponse, ApiError> {
-    respond_with(state, transport, post, timeout, Extra::default())
-        .await
-        .map_err(|e| messaging(e, "Channel not found"))
+    respond_with::<agentd_wire::messaging::messages::NoSession>(
+        state, transport, post, timeout, None,
+    )
+    .await
+    .map_err(|e| messaging(e, "Channel not found"))
 }
 
-/// Extra top-level keys of the `websocket`/`http` 201 bodies (sessions add `sessionStatus`),
-/// and whether to copy the body's fields into `data` so `@elizaos/api-client` callers, which
-/// return `body.data`, get a value.
-#[derive(Default)]
-pub struct Extra {
-    /// Keys added to the body.
-    pub fields: Map<String, Value>,
-    /// Mirror everything but `success` under `data`.
-    pub with_data: bool,
-}
-
-impl Extra {
-    fn finish(self, body: Value) -> Value {
-        let Value::Object(mut o) = body else {
-            return body;
-        };
-        o.extend(self.fields);
-        if self.with_data {
-            let data: Map<String, Value> = o
-                .iter()
-                .filter(|(k, _)| k.as_str() != "success")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            o.insert("data".into(), Value::Object(data));
-        }
-        Value::Object(o)
-    }
-}
-
-/// [`respond`] with [`Extra`] keys in the 201 bodies; the caller maps the errors to its
-/// route family.
-pub async fn respond_with(
+/// [`respond`] for a session post when `session` is given (its status is added to the 201
+/// bodies, with the `data` mirror); the caller maps the errors to its route family.
+pub async fn respond_with<S: Serialize + Clone>(
     state: &AppState,
     transport: Transport,
     post: Post,
     timeout: Duration,
-    extra: Extra,
+    session: Option<S>,
 ) -> Result<HttpResponse, MessagingError> {
     // Subscribe before storing: the reply cannot be published before we listen.
     let sub = (transport != Transport::Websocket).then(|| {
@@ -130,20 +101,17 @@ pub async fn respond_with(
     });
     let posted = state.messaging().post(post).await?;
     let processing = if posted.dispatched.is_empty() {
-        "none"
+        Processing::None
     } else {
-        "queued"
+        Processing::Queued
     };
-    let states = posted
-        .dispatched
-        .iter()
-        .map(|a| (*a, DeliveryState::Dispatched));
-    let user = render::with_delivery(
-        render::bus_message(&posted.message, posted.channel.message_server_id),
-        states,
+    let user = PostedMessage::new(
+        &posted.message,
+        posted.channel.message_server_id,
+        &posted.dispatched,
     );
     let waiter = Waiter::new(state, &posted);
-    match (transport, sub, waiter) {
+    let (agent_response, processing) = match (transport, sub, waiter) {
         (Transport::Http, Some(mut sub), waiter) => {
             let reply = match waiter {
                 None => None,
@@ -151,26 +119,21 @@ pub async fn respond_with(
                     .await
                     .ok(),
             };
-            let (agent_response, processing) = match (&reply, processing) {
-                (Some(Ok(m)), _) => (Some(render::agent_content(m)), "replied"),
-                (Some(Err(end)), _) => (None, end.processing()),
-                (None, "none") => (None, "none"),
-                (None, _) => (None, "timeout"),
-            };
-            Ok(HttpResponse::Created().json(extra.finish(json!({
-                "success": true,
-                "userMessage": user,
-                "agentResponse": agent_response,
-                "processing": processing,
-            }))))
+            match (&reply, processing) {
+                (Some(Ok(m)), _) => (Some(Some(AgentContent::from(m))), Processing::Replied),
+                (Some(Err(end)), _) => (Some(None), end.processing()),
+                (None, Processing::None) => (Some(None), Processing::None),
+                (None, _) => (Some(None), Processing::Timeout),
+            }
         }
-        (Transport::Sse, Some(sub), waiter) => Ok(sse(waiter, user, sub, timeout)),
-        _ => Ok(HttpResponse::Created().json(extra.finish(json!({
-            "success": true,
-            "userMessage": user,
-            "processing": processing,
-        })))),
-    }
+        (Transport::Sse, Some(sub), waiter) => return Ok(sse(waiter, user, sub, timeout)),
+        _ => (None, processing),
+    };
+    let answer = PostAnswer::new(user, agent_response, processing);
+    Ok(HttpResponse::Created().json(match session {
+        Some(s) => answer.in_session(s),
+        None => answer,
+    }))
 }
 
 /// Finds the stored reply to one user message.
@@ -184,7 +147,7 @@ struct Waiter {
 /// What the SSE stream reports while waiting.
 enum Progress {
     /// A streamed chunk of the reply.
-    Chunk(Value),
+    Chunk(StreamChunk),
 }
 
 /// How a wait ended without a reply.
@@ -198,11 +161,11 @@ enum NoReply {
 
 impl NoReply {
     /// The `processing` value of the `http` transport's body.
-    fn processing(&self) -> &'static str {
+    fn processing(&self) -> Processing {
         match self {
-            NoReply::Ended(DeliveryState::Ignored, _) => "ignored",
-            NoReply::Ended(..) => "errored",
-            NoReply::Closed => "timeout",
+            NoReply::Ended(DeliveryState::Ignored, _) => Processing::Ignored,
+            NoReply::Ended(..) => Processing::Errored,
+            NoReply::Closed => Processing::Timeout,
         }
     }
 
@@ -277,11 +240,11 @@ impl Waiter {
                     index,
                     chunk,
                     ..
-                }) => on_chunk(Progress::Chunk(json!({
-                    "messageId": message_id.to_string(),
-                    "chunk": chunk,
-                    "index": index,
-                }))),
+                }) => on_chunk(Progress::Chunk(StreamChunk {
+                    message_id,
+                    chunk,
+                    index,
+                })),
                 Received::Event(BusEvent::DeliveryChanged {
                     message_id,
                     agent_id,
@@ -304,15 +267,26 @@ impl Waiter {
 }
 
 /// One SSE frame.
-fn frame(event: &str, data: &Value) -> web::Bytes {
+fn frame(event: &str, data: &impl Serialize) -> web::Bytes {
+    let data = serde_json::to_string(data).unwrap_or_default();
     web::Bytes::from(format!("event: {event}\ndata: {data}\n\n"))
+}
+
+/// An `error` frame.
+fn error_frame(error: impl Into<String>) -> web::Bytes {
+    frame(
+        "error",
+        &StreamError {
+            error: error.into(),
+        },
+    )
 }
 
 /// The `sse` transport: `user_message`, then `chunk`s, then `done` or `error`; a heartbeat
 /// comment every 15 s; an `error` event when the wait times out instead of hanging.
 fn sse(
     waiter: Option<Waiter>,
-    user: Value,
+    user: PostedMessage,
     mut sub: Subscription,
     timeout: Duration,
 ) -> HttpResponse {
@@ -323,10 +297,7 @@ fn sse(
         }
         let Some(waiter) = waiter else {
             let _ = tx
-                .send(frame(
-                    "error",
-                    &json!({"error": "No running agent will process this message"}),
-                ))
+                .send(error_frame("No running agent will process this message"))
                 .await;
             return;
         };
@@ -344,11 +315,11 @@ fn sse(
         let last = loop {
             tokio::select! {
                 r = &mut wait => break match r {
-                    Ok(m) => frame("done", &render::agent_content(&m)),
-                    Err(end) => frame("error", &json!({"error": end.error()})),
+                    Ok(m) => frame("done", &AgentContent::from(&m)),
+                    Err(end) => error_frame(end.error()),
                 },
                 () = &mut deadline => {
-                    break frame("error", &json!({"error": "Timed out waiting for the agent's reply"}));
+                    break error_frame("Timed out waiting for the agent's reply");
                 }
                 _ = beat.tick() => {
                     if tx.send(web::Bytes::from_static(b": heartbeat\n\n")).await.is_err() {

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::openapi::schemas as doc;
-use crate::routes::messaging::transports::{self, Extra, Transport};
+use crate::routes::messaging::transports::{self, Transport};
 use crate::routes::support::sessions::{invalid, load, metadata, object, opaque, save, storage};
 use crate::state::AppState;
 
@@ -65,8 +65,11 @@ pub async fn send_message(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let o = object(&body)?;
-    let transport = Transport::from_body(&o)
-        .map_err(|e| invalid(format!("Invalid content: {}", e.message())))?;
+    let transport = match o.get("transport").or_else(|| o.get("mode")) {
+        None => Ok(Transport::Websocket),
+        Some(v) => Transport::from_body(Some(v.as_str().unwrap_or("?"))),
+    }
+    .map_err(|e| invalid(format!("Invalid content: {}", e.message())))?;
     let Some(content) = o.get("content").and_then(Value::as_str) else {
         return Err(invalid("Invalid content: Content must be a string"));
     };
@@ -82,7 +85,12 @@ pub async fn send_message(
     }
     let files = attachments(&o)?;
     let extra_meta = metadata(&o)?.unwrap_or_default();
-    let timeout = transports::timeout_from(&o).map_err(|e| invalid(e.message().to_owned()))?;
+    let timeout_ms = match o.get("timeoutMs") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_u64().unwrap_or(0)),
+    };
+    let timeout =
+        transports::timeout_from(timeout_ms).map_err(|e| invalid(e.message().to_owned()))?;
 
     let db = state.db();
     let channel = db
@@ -115,21 +123,13 @@ pub async fn send_message(
         target_hint: Some(s.agent_id),
         ..Post::new(m)
     };
-    let mut fields = Map::new();
-    fields.insert(
-        "sessionStatus".into(),
-        json!({
-            "expiresAt": to_iso(s.expires_at),
-            "renewalCount": s.renewal_count,
-            "wasRenewed": was_renewed,
-            "isNearExpiration": lifecycle::is_near_expiration(&s, now),
-        }),
-    );
-    let extra = Extra {
-        fields,
-        with_data: true,
-    };
-    transports::respond_with(&state, transport, post, timeout, extra)
+    let status = json!({
+        "expiresAt": to_iso(s.expires_at),
+        "renewalCount": s.renewal_count,
+        "wasRenewed": was_renewed,
+        "isNearExpiration": lifecycle::is_near_expiration(&s, now),
+    });
+    transports::respond_with(&state, transport, post, timeout, Some(status))
         .await
         .map_err(|e| opaque(ErrorCode::MessageSendFailed, e))
 }

@@ -66,13 +66,13 @@ pub fn messaging(e: MessagingError, not_found: &'static str) -> ApiError {
 }
 
 /// `200 {"success":true,"data":data}`.
-pub fn ok(data: Value) -> HttpResponse {
-    HttpResponse::Ok().json(crate::routes::messaging::render::ok(data))
+pub fn ok(data: impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok().json(agentd_wire::Success::new(data))
 }
 
 /// `201 {"success":true,"data":data}`.
-pub fn created(data: Value) -> HttpResponse {
-    HttpResponse::Created().json(crate::routes::messaging::render::ok(data))
+pub fn created(data: impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Created().json(agentd_wire::Success::new(data))
 }
 
 /// Parses a JSON object body; an empty body is `{}`. Anything else is a family-B 400.
@@ -92,26 +92,40 @@ pub fn text<'a>(o: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     o.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
-/// An optional UUID field: absent or null is `Ok(None)`, anything else must parse.
-pub fn opt_uuid(o: &Map<String, Value>, key: &str) -> Result<Option<Uuid>, ()> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => parse_uuid(s).map(Some).ok_or(()),
-        Some(_) => Err(()),
-    }
-}
-
 /// A path id, or a family-B 400 with `message`.
 pub fn path_id(raw: &str, message: &'static str) -> Result<Uuid, ApiError> {
     parse_uuid(raw).ok_or_else(|| bad_request(message))
 }
 
-/// Copies the deprecated `server_id` into `message_server_id` when only it is given.
-pub fn alias_server_id(o: &mut Map<String, Value>) {
-    if !o.contains_key("message_server_id")
-        && let Some(v) = o.get("server_id").cloned()
-    {
+/// Reads a family-B body into `T`. A field that does not fit gets the message `messages`
+/// gives for it (by its top-level name), else `Invalid <field> format`; serde's reason goes in
+/// `details`.
+pub fn body<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    messages: &[(&str, &'static str)],
+) -> Result<T, ApiError> {
+    use agentd_wire::BodyError;
+    agentd_wire::parse(bytes).map_err(|e| match e {
+        BodyError::NotObject => bad_request("Request body must be a JSON object"),
+        BodyError::Syntax(why) => bad_request("Invalid JSON body").with_details(why),
+        BodyError::Field { field, message } => {
+            let top = field.split(['.', '[']).next().unwrap_or_default();
+            let text: std::borrow::Cow<'static, str> =
+                match messages.iter().find(|(name, _)| *name == top) {
+                    Some((_, m)) => (*m).into(),
+                    None => format!("Invalid {top} format").into(),
+                };
+            bad_request(text).with_details(format!("{field}: {message}"))
+        }
+    })
+}
+
+/// The message server of a body, from `message_server_id` or the deprecated `server_id`
+/// (logged).
+pub fn server_of(message_server_id: Option<Uuid>, server_id: Option<Uuid>) -> Option<Uuid> {
+    let (id, deprecated) = agentd_wire::messaging::server_id(message_server_id, server_id);
+    if deprecated {
         tracing::warn!("deprecated body field server_id used; send message_server_id");
-        o.insert("message_server_id".into(), v);
     }
+    id
 }
