@@ -116,22 +116,20 @@ const WAV = Buffer.from('UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQA
 /** A fake OpenAI-compatible endpoint on 127.0.0.1 (the same answers as the Rust audio tests). */
 function fakeOpenAi() {
   const server = createServer((req, res) => {
+    const send = (status, type, body) => {
+      const bytes = Buffer.from(body);
+      res.writeHead(status, { 'content-type': type, 'content-length': bytes.length });
+      res.end(bytes);
+    };
     req.resume();
     req.on('end', () => {
-      const json = (v) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(v));
-      };
+      const json = (v) => send(200, 'application/json', JSON.stringify(v));
       if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') return json({ text: 'hello from audio' });
       if (req.method === 'POST' && req.url === '/v1/chat/completions') {
         return json({ choices: [{ message: { role: 'assistant', content: 'I hear you' } }] });
       }
-      if (req.method === 'POST' && req.url === '/v1/audio/speech') {
-        res.writeHead(200, { 'content-type': 'audio/wav' });
-        return res.end(WAV);
-      }
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end('{"error":{"message":"not faked"}}');
+      if (req.method === 'POST' && req.url === '/v1/audio/speech') return send(200, 'audio/wav', WAV);
+      send(404, 'application/json', '{"error":{"message":"not faked"}}');
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -152,6 +150,10 @@ await check('server.hello', async () => {
 await check('server.getStatus', async () => {
   const r = await client.server.getStatus();
   assert(typeof r.agentCount === 'number', `agentCount, got ${show(r)}`);
+});
+await check('ElizaClient.create', async () => {
+  const r = await ElizaClient.create({ baseUrl: base }).server.ping();
+  assert(r.pong === true, `{pong:true}, got ${show(r)}`);
 });
 await check('GET /api/system/version (UI fetch)', async () => {
   const { status, body } = await rawJson('/api/system/version');
@@ -345,6 +347,63 @@ await check('media.uploadChannelMedia', async () => {
   assert(res.status === 200, `the url to serve the file, got ${res.status}`);
 });
 
+// --- audio ---
+// The suite's agent runs ELIZA, which has no speech: its audio routes answer the documented
+// 501 MODEL_NOT_SUPPORTED (family A). The methods themselves are exercised on a second agent
+// whose provider is a fake OpenAI-compatible endpoint served by this script.
+await check('audio.transcribe (ELIZA: 501 MODEL_NOT_SUPPORTED)', () =>
+  rejects('ApiError 501 MODEL_NOT_SUPPORTED', () => client.audio.transcribe(agentId, { audio: WAV, format: 'wav' }),
+    (e) => e instanceof ApiError && e.status === 501 && e.code === 'MODEL_NOT_SUPPORTED'),
+);
+await check('audio.generateSpeech (ELIZA: 501)', () =>
+  // generateSpeech reads the body as bytes and throws a plain Error with the status.
+  rejects('HTTP error 501', () => client.audio.generateSpeech(agentId, { text: 'Hello' }), (e) => /status: 501/.test(e.message)),
+);
+const openai = await fakeOpenAi();
+const voice = await check('audio: an agent on an OpenAI-compatible provider (fake)', async () => {
+  const r = await client.agents.createAgent({
+    characterJson: {
+      name: `Voice-${user.slice(0, 8)}`,
+      bio: ['A conformance test agent that speaks.'],
+      settings: {
+        modelProvider: 'openai',
+        OPENAI_BASE_URL: `http://127.0.0.1:${openai.address().port}/v1`,
+        secrets: { OPENAI_API_KEY: 'sk-test' },
+      },
+    },
+  });
+  assert(isUuid(r.id), `an id, got ${show(r)}`);
+  await client.agents.startAgent(r.id);
+  return r.id;
+});
+await check('audio.transcribe', async () => {
+  const r = await client.audio.transcribe(voice, { audio: WAV, format: 'wav', language: 'en' });
+  assert(r.text === 'hello from audio', `{text}, got ${show(r)}`);
+});
+await check('audio.generateSpeech', async () => {
+  const r = await client.audio.generateSpeech(voice, { text: 'Hello there', voice: 'alloy' });
+  const bytes = Buffer.from(r.audio ?? '', 'base64');
+  assert(bytes.subarray(0, 4).toString('latin1') === 'RIFF' && typeof r.format === 'string', `{audio (base64), format}, got ${show(r)}`);
+});
+await check('audio.speechConversation', async () => {
+  const r = await client.audio.speechConversation(voice, { audio: WAV, format: 'wav' });
+  assert(typeof r?.text === 'string' && typeof r.audio === 'string', `{text, audio}, got ${show(r)}`);
+});
+await check('audio.synthesizeAudioMessage', async () => {
+  assert(posted?.id, 'the posted message');
+  const r = await client.audio.synthesizeAudioMessage(voice, { messageId: posted.id, format: 'mp3' });
+  assert(typeof r?.audio === 'string' && r.audio.length > 0, `{audio, format}, got ${show(r)}`);
+});
+await check('audio.processSpeech', async () => {
+  const r = await client.audio.processSpeech(voice, WAV, { source: 'conformance' });
+  assert(typeof r?.text === 'string', `{text, audio?}, got ${show(r)}`);
+});
+if (voice) {
+  await client.agents.stopAgent(voice).catch(() => {});
+  await client.agents.deleteAgent(voice).catch(() => {});
+}
+openai.close();
+
 // --- jobs ---
 await check('jobs.health', async () => {
   const r = await client.jobs.health();
@@ -362,6 +421,15 @@ await check('jobs.getJob / poll', async () => {
 await check('jobs.list', async () => {
   const r = await client.jobs.list({ limit: 10 });
   assert(isArr(r.jobs) && r.jobs.some((j) => j.jobId === job.jobId), `{jobs} with ours, got ${show(r)}`);
+});
+await check('jobs.getJob', async () => {
+  const r = await client.jobs.getJob(job.jobId);
+  assert(r.jobId === job.jobId && r.status === 'completed' && r.agentId === agentId, `the job, got ${show(r)}`);
+  assert(r.userId === user && r.prompt === 'Hello, I am sad' && typeof r.result?.message?.content === 'string', `userId, prompt and result, got ${show(r)}`);
+});
+await check('jobs.list (status filter)', async () => {
+  const r = await client.jobs.list({ status: 'completed', limit: 5 });
+  assert(isArr(r.jobs) && r.jobs.length > 0 && r.jobs.every((j) => j.status === 'completed'), `completed jobs only, got ${show(r)}`);
 });
 
 // --- logs ---
@@ -393,14 +461,23 @@ await check('runs.getRun', async () => {
   const r = await client.runs.getRun(agentId, runs[0].runId ?? runs[0].id);
   assert(r !== undefined, `a run, got ${show(r)}`);
 });
+await check('runs.getRun (roomId)', async () => {
+  const { runs } = await client.runs.listRuns(agentId, { limit: 10 });
+  const run = runs.find((x) => isUuid(x.roomId));
+  assert(run, `a run with a roomId, got ${show(runs)}`);
+  const r = await client.runs.getRun(agentId, run.runId, run.roomId);
+  assert(r.summary?.runId === run.runId && isArr(r.events) && r.events.length > 0, `{summary, events}, got ${show(r)}`);
+});
 await check('messaging.createChannel', async () => {
   const r = await client.messaging.createChannel({ name: 'no participants', type: 'GROUP' });
   assert(isUuid(r.id), `a channel, got ${show(r)}`);
 });
-await check('messaging.createMessageServer', async () => {
+// A server of its own for the world, sync and delete methods below.
+const msrv = await check('messaging.createMessageServer', async () => {
   const r = await client.messaging.createMessageServer({ name: 'conformance server', sourceType: 'test', sourceId: user });
   const server = r.server ?? r;
   assert(isUuid(server.id), `a server, got ${show(r)}`);
+  return server;
 });
 await check('messaging.generateChannelTitle', async () => {
   const early = await client.messaging.generateChannelTitle(group.id, agentId);
@@ -438,9 +515,53 @@ await check('memory.createWorldFromMessageServer', () =>
   client.memory.createWorldFromMessageServer(SERVER, { name: 'conformance world', agentIds: [agentId] }),
 );
 await check('memory.clearWorldMemories', () => client.memory.clearWorldMemories(SERVER));
+await check('memory.createWorldFromMessageServer (typed params)', async () => {
+  // The client's WorldCreateParams: {messageServerId, name, description?}, no agentIds.
+  const r = await client.memory.createWorldFromMessageServer(SERVER, { messageServerId: SERVER, name: 'typed world' });
+  assert(isUuid(r?.worldId ?? r?.[0]?.worldId), `a worldId, got ${show(r)}`);
+});
+
+// --- worlds ---
+const world = await check('POST /api/agents/:id/worlds (a world for the world methods)', async () => {
+  const { status, body } = await rawJson(`/api/agents/${agentId}/worlds`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'conformance world', messageServerId: msrv.id }),
+  });
+  assert(status === 201 && isUuid(body?.data?.world?.id), `201 {world}, got ${status} ${show(body)}`);
+  return body.data.world;
+});
+await check('agents.updateAgentWorldSettings', async () => {
+  const r = await client.agents.updateAgentWorldSettings(agentId, world.id, { theme: 'dark' });
+  // The client types {worldId, settings}; agentd answers 1.7.2's {world}, settings in its metadata.
+  const settings = r.settings ?? r.world?.metadata?.settings;
+  assert(settings?.theme === 'dark', `the settings stored, got ${show(r)}`);
+  const { worlds } = await client.agents.getWorlds();
+  assert(worlds.some((w) => w.id === world.id && w.metadata?.settings?.theme === 'dark'), `getWorlds to show them, got ${show(worlds)}`);
+});
+await check('agents.addAgentToWorld', async () => {
+  const r = await client.agents.addAgentToWorld(agentId, world.id);
+  assert(r !== undefined, `a value, got ${show(r)}`);
+});
+await check('memory.deleteWorld', async () => {
+  // A group room in that world (agentIds/worldId are the route's fields, not the client's type).
+  const rooms = await client.memory.createWorldFromMessageServer(msrv.id, { name: 'world room', agentIds: [agentId], worldId: world.id });
+  const room = rooms?.[0];
+  assert(isUuid(room?.id) && room.worldId === world.id, `a room in the world, got ${show(rooms)}`);
+  const r = await client.memory.deleteWorld(world.id);
+  assert(r.success === true, `{success:true} (204), got ${show(r)}`);
+  await rejects('the room gone (404)', () => client.memory.getRoom(agentId, room.id), (e) => e instanceof ApiError && e.status === 404);
+});
 await check('jobs.createAndPoll', async () => {
   const r = await client.jobs.createAndPoll({ agentId, userId: user, content: 'I need help' }, { interval: 200, maxAttempts: 50 });
   assert(r.success === true, `a completed job, got ${show(r)}`);
+});
+await check('jobs.createAndPollWithBackoff', async () => {
+  const r = await client.jobs.createAndPollWithBackoff(
+    { agentId, userId: user, content: 'I remember my mother' },
+    { initialInterval: 100, maxInterval: 500, maxAttempts: 60 },
+  );
+  assert(r.success === true && typeof r.job.result?.message?.content === 'string', `a completed job, got ${show(r)}`);
 });
 await check('jobs.ask', async () => {
   const r = await client.jobs.ask(user, 'Why do you ask?', agentId, { interval: 200, maxAttempts: 50 });
@@ -474,6 +595,23 @@ await check('sessions.sendMessageSync', async () => {
   const r = await client.sessions.sendMessageSync(session.sessionId, { content: 'I am sad' });
   assert(r !== undefined, `a value (undefined against 1.7.2), got ${show(r)}`);
 });
+await check('sessions.sendMessage', async () => {
+  // No transport: `websocket`, a 201 at once; the body is mirrored under `data` for the client.
+  const r = await client.sessions.sendMessage(session.sessionId, { content: 'hello again', metadata: { source: 'conformance' } });
+  assert(isUuid(r?.userMessage?.id) && r.userMessage.content === 'hello again', `{userMessage}, got ${show(r)}`);
+  assert(typeof r.sessionStatus?.expiresAt === 'string', `sessionStatus, got ${show(r)}`);
+});
+await check('sessions.sendMessage (typed userMessage)', async () => {
+  const r = await client.sessions.sendMessage(session.sessionId, { content: 'and again' });
+  const m = r?.userMessage;
+  assert(m?.authorId === user && !Number.isNaN(new Date(m.createdAt).getTime()), `userMessage.authorId/createdAt, got ${show(m)}`);
+});
+await check('sessions.getMessages (after: Date)', async () => {
+  const r = await client.sessions.getMessages(session.sessionId, { limit: 50, after: new Date(Date.now() - 3600000) });
+  assert(isArr(r.messages) && r.messages.some((m) => m.content === 'hello again'), `the new messages, got ${show(r)}`);
+  const none = await client.sessions.getMessages(session.sessionId, { after: new Date(Date.now() + 3600000) });
+  assert(none.messages.length === 0, `nothing after the next hour, got ${none.messages.length}`);
+});
 await check('sessions.getMessages', async () => {
   const r = await client.sessions.getMessages(session.sessionId, { limit: 10 });
   assert(Array.isArray(r.messages) && r.messages.length >= 1, `messages, got ${show(r)}`);
@@ -484,6 +622,75 @@ await check('sessions.listSessions', async () => {
 });
 await check('sessions.deleteSession', () => client.sessions.deleteSession(session.sessionId));
 await check('server.clearLogs', () => client.server.clearLogs());
+
+// --- messaging methods whose request agentd does not take, or whose route it lacks ---
+// Each asserts what the signature promises; all are in UNSUPPORTED (docs/API-CLIENT.md).
+await check('messaging.submitMessage', async () => {
+  const r = await client.messaging.submitMessage({ agentId, channelId: group.id, content: 'submitted by the agent' });
+  assert(isUuid(r?.id) && r.content === 'submitted by the agent', `the stored Message, got ${show(r)}`);
+});
+await check('messaging.completeMessage', async () => {
+  assert(posted?.id, 'the posted message');
+  // The 1.7.2-shaped success has no `data`: the client would return undefined.
+  const r = await client.messaging.completeMessage({ messageId: posted.id, status: 'completed' });
+  assert(r !== undefined, `{success}, got ${show(r)}`);
+});
+await check('messaging.ingestExternalMessages', async () => {
+  const r = await client.messaging.ingestExternalMessages({
+    platform: 'conformance',
+    channelId: group.id,
+    messages: [{ id: 'ext-1', authorId: user, content: 'from outside', timestamp: Date.now() }],
+  });
+  assert(r?.processed === 1, `{processed:1}, got ${show(r)}`);
+});
+await check('messaging.postMessage', async () => {
+  const r = await client.messaging.postMessage(group.id, 'posted through the client', { source: 'conformance' });
+  assert(isUuid(r?.id) && r.content === 'posted through the client', `the stored Message, got ${show(r)}`);
+});
+await check('messaging.getMessage', async () => {
+  assert(posted?.id, 'the posted message');
+  const r = await client.messaging.getMessage(posted.id);
+  assert(r?.id === posted.id && r.content === 'I feel happy today', `the Message, got ${show(r)}`);
+});
+await check('messaging.updateMessage', async () => {
+  assert(posted?.id, 'the posted message');
+  const r = await client.messaging.updateMessage(posted.id, 'I feel happy today!');
+  assert(r?.id === posted.id && r.content === 'I feel happy today!', `the updated Message, got ${show(r)}`);
+});
+await check('messaging.searchMessages', async () => {
+  const r = await client.messaging.searchMessages({ query: 'happy', channelId: dm.id, limit: 10 });
+  assert(isArr(r?.messages) && r.messages.some((m) => m.id === posted?.id), `{messages} with ours, got ${show(r)}`);
+});
+await check('messaging.syncMessageServerChannels', async () => {
+  const r = await client.messaging.syncMessageServerChannels(msrv.id, { channels: [{ name: 'synced', type: 'GROUP', sourceId: 'ext-channel-1' }] });
+  assert(r?.synced === 1, `{synced:1}, got ${show(r)}`);
+  const { channels } = await client.messaging.getMessageServerChannels(msrv.id);
+  assert(channels.some((c) => c.name === 'synced'), `the synced channel listed, got ${show(channels)}`);
+});
+// The participant helpers each get a fresh channel of the user and the agent.
+const membership = (label) => client.messaging.createGroupChannel({ name: label, participantIds: [user, agentId] });
+await check('messaging.addUserToChannel', async () => {
+  const ch = await membership('add one user');
+  await client.messaging.addUserToChannel(ch.id, extra);
+  const ids = await participantIds(ch.id);
+  assert([user, agentId, extra].every((id) => ids.includes(id)), `the old participants and the new one, got ${show(ids)}`);
+});
+await check('messaging.addUsersToChannel', async () => {
+  const ch = await membership('add two users');
+  const more = randomUUID();
+  await client.messaging.addUsersToChannel(ch.id, [extra, more]);
+  const ids = await participantIds(ch.id);
+  assert([user, agentId, extra, more].every((id) => ids.includes(id)), `the old participants and the new ones, got ${show(ids)}`);
+});
+await check('messaging.removeUserFromChannel', async () => {
+  const ch = await membership('remove a user');
+  await client.messaging.removeUserFromChannel(ch.id, user);
+  const ids = await participantIds(ch.id);
+  assert(ids.includes(agentId) && !ids.includes(user), `the agent left, the user gone, got ${show(ids)}`);
+});
+await check('system.deleteLog (client-side: always throws)', () =>
+  rejects('an Error naming deleteGlobalLogs', () => client.system.deleteLog('any'), (e) => !(e instanceof ApiError) && /deleteGlobalLogs/.test(e.message)),
+);
 
 // --- clean-up paths (also UI features) ---
 await check('messaging.deleteMessage', async () => {
@@ -503,6 +710,11 @@ await check('memory.clearAgentMemories', async () => {
   assert(typeof r.deleted === 'number' || r.success === true, `{deleted}, got ${show(r)}`);
 });
 await check('messaging.deleteChannel', () => client.messaging.deleteChannel(group.id));
+await check('messaging.deleteMessageServer', async () => {
+  await client.messaging.deleteMessageServer(msrv.id);
+  const { messageServers } = await client.messaging.listMessageServers();
+  assert(!messageServers.some((s) => s.id === msrv.id), 'the server gone');
+});
 await check('agents.removeAgentFromMessageServer', () => client.agents.removeAgentFromMessageServer(SERVER, agentId));
 await check('system.deleteGlobalLogs', () => client.system.deleteGlobalLogs());
 await check('agents.stopAgent', async () => {
@@ -519,6 +731,11 @@ await check('agents.deleteAgent', async () => {
   }
   throw new Error('the agent still exists');
 });
+
+// Last: were it ever served, it would stop the server under test.
+await check('server.stopServer is not served: 404', () =>
+  rejects('ApiError 404', () => client.server.stopServer(), (e) => e instanceof ApiError && e.status === 404),
+);
 
 console.log(`(${known} known unsupported, listed in docs/API-CLIENT.md)`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -15,6 +15,7 @@ mod limits;
 mod media;
 mod messaging;
 mod openapi;
+mod openapi_bodies;
 mod rate_limit;
 mod realtime;
 mod routes;

@@ -304,6 +304,7 @@ pub async fn delete_message(
     responses(
         (status = 204, description = "Every message of the channel is deleted"),
         (status = 400, description = "Invalid id or body", body = MsgError),
+        (status = 404, description = "No such channel", body = MsgError),
     )
 )]
 pub async fn clear_messages(
