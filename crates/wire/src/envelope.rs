@@ -103,15 +103,15 @@ pub struct RouteNotFoundBody {
 /// A success that carries only a message: `{"success":true,"message":"..."}` style bodies
 /// are rendered as `data:{message}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Message {
+pub struct Notice {
     /// What happened.
     pub message: String,
 }
 
-impl Message {
+impl Notice {
     /// A message body.
     pub fn new(message: impl Into<String>) -> Self {
-        Message {
+        Notice {
             message: message.into(),
         }
     }

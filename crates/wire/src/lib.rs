@@ -18,9 +18,11 @@
 //! This crate does no IO; the conversions from `agentd-core` records live next to the
 //! shapes they build.
 
+pub mod agents;
 pub mod body;
 pub mod envelope;
 pub mod id;
+pub mod memory;
 pub mod messaging;
 
 pub use body::{BodyError, parse};

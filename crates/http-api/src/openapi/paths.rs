@@ -3,7 +3,6 @@
 
 use utoipa::OpenApi;
 
-use super::schemas;
 use crate::routes::server_logs;
 use crate::routes::{
     agents, audio, env_local, health, media, memory, messaging, server, sessions, system,
@@ -127,10 +126,10 @@ use crate::routes::{
         audio::conversation,
     ),
     components(schemas(
-        schemas::StdError,
-        schemas::MsgError,
-        schemas::SessionError,
-        schemas::RouteNotFound,
+        agentd_wire::envelope::StdError,
+        agentd_wire::envelope::MsgError,
+        agentd_wire::envelope::SessionError,
+        agentd_wire::envelope::RouteNotFound,
     )),
 )]
 pub struct ApiDoc;

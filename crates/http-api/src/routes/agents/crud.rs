@@ -4,58 +4,38 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use agentd_core::ErrorCode;
-use agentd_core::character::{agent_to_character, character_to_agent, merge_settings};
+use agentd_core::character::{agent_to_character, character_to_agent};
 use agentd_storage::{AgentStore, StorageError};
+use agentd_wire::BodyError;
+use agentd_wire::agents::{Agent, AgentList, AgentUpdate, CreatedAgent, NewAgent};
 use chrono::Utc;
-use serde_json::{Value, json};
 
-use super::{ok, path_id, render_agent, status};
+use super::{path_id, success};
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
+use crate::routes::support::invalid_body;
 use crate::state::AppState;
 
 /// `GET /api/agents`: every agent, running ones first, then by name.
 #[utoipa::path(
     get, path = "/api/agents", tag = "agents",
     responses(
-        (status = 200, description = "Every agent, running first", body = doc::Success<doc::AgentList>),
+        (status = 200, description = "Every agent, running first", body = agentd_wire::Success<AgentList>),
     )
 )]
 pub async fn list_agents(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let manager = state.agent_manager();
-    let mut agents: Vec<(bool, Value)> = state
-        .db()
-        .list_agents()
-        .await?
-        .into_iter()
-        .map(|a| {
-            let running = manager.is_running(a.id);
-            let bio = match &a.bio {
-                Value::Array(v) => v.first().cloned().unwrap_or(Value::Null),
-                other => other.clone(),
-            };
-            let item = json!({
-                "id": a.id, "name": a.name, "characterName": a.name,
-                "bio": bio, "status": status(running),
-            });
-            (running, item)
-        })
-        .collect();
-    agents.sort_by(|(ra, a), (rb, b)| {
-        rb.cmp(ra)
-            .then_with(|| a["name"].as_str().cmp(&b["name"].as_str()))
-    });
-    let agents: Vec<Value> = agents.into_iter().map(|(_, v)| v).collect();
-    Ok(ok(StatusCode::OK, json!({ "agents": agents })))
+    let agents = state.db().list_agents().await?;
+    let list = AgentList::new(agents.iter().map(|a| (a, manager.is_running(a.id))));
+    Ok(success(StatusCode::OK, list))
 }
 
 /// `GET /api/agents/:agentId`: the stored row and its status (running or not).
 #[utoipa::path(
     get, path = "/api/agents/{agentId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
     responses(
-        (status = 200, description = "The agent, secrets masked", body = doc::Success<doc::Agent>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "No such agent", body = doc::StdError),
+        (status = 200, description = "The agent, secrets masked", body = agentd_wire::Success<Agent>),
+        (status = 400, description = "Invalid id or request", body = agentd_wire::envelope::StdError),
+        (status = 404, description = "No such agent", body = agentd_wire::envelope::StdError),
     )
 )]
 pub async fn get_agent(
@@ -65,7 +45,7 @@ pub async fn get_agent(
     let id = path_id(&path, "agent")?;
     let agent = state.db().get_agent(id).await.map_err(agent_not_found)?;
     let running = state.agent_manager().is_running(id);
-    Ok(ok(StatusCode::OK, render_agent(&agent, running)))
+    Ok(success(StatusCode::OK, Agent::render(&agent, running)))
 }
 
 fn agent_not_found(e: StorageError) -> ApiError {
@@ -83,20 +63,25 @@ fn create_error(message: String) -> ApiError {
 /// An agent with the same id is returned as it is (still 201), as in elizaOS. Nothing
 /// from the process environment is copied into the agent.
 #[utoipa::path(
-    post, path = "/api/agents", tag = "agents", request_body(content = doc::Json, description = "`{characterJson}`, `{agent}` (a character) or `{characterPath}` (a file under <data>/characters)"),
+    post, path = "/api/agents", tag = "agents", request_body(content = NewAgent, description = "`{characterJson}`, `{agent}` (a character) or `{characterPath}` (a file under <data>/characters)"),
     responses(
-        (status = 201, description = "`{id, character}` (an existing id is returned as is)", body = doc::Success<doc::Json>),
-        (status = 400, description = "No or invalid character (CREATE_ERROR)", body = doc::StdError),
+        (status = 201, description = "`{id, character}` (an existing id is returned as is)", body = agentd_wire::Success<CreatedAgent>),
+        (status = 400, description = "No or invalid character (CREATE_ERROR), or a body that is not JSON (INVALID_JSON)", body = agentd_wire::envelope::StdError),
     )
 )]
 pub async fn create_agent(
     state: web::Data<AppState>,
-    body: web::Json<Value>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let character = if let Some(c) = body.get("characterJson").or_else(|| body.get("agent")) {
+    let body = match agentd_wire::parse::<NewAgent>(&body) {
+        Ok(b) => b,
+        // JSON that is not an object carries no character.
+        Err(BodyError::NotObject) => NewAgent::default(),
+        Err(e) => return Err(invalid_body(e)),
+    };
+    let character = if let Some(c) = body.character() {
         c.clone()
-    } else if let Some(p) = body.get("characterPath") {
+    } else if let Some(p) = &body.character_path {
         let dir = state.settings().characters_dir.clone();
         super::character_path::load(dir, p).await?
     } else {
@@ -115,66 +100,39 @@ pub async fn create_agent(
         Err(StorageError::Duplicate(_)) => state.db().get_agent(agent.id).await?,
         Err(e) => return Err(e.into()),
     };
-    Ok(ok(
-        StatusCode::CREATED,
-        json!({"id": stored.id, "character": agent_to_character(&stored)}),
-    ))
+    let created = CreatedAgent {
+        id: stored.id,
+        character: agent_to_character(&stored),
+    };
+    Ok(success(StatusCode::CREATED, created))
 }
-
-/// Fields a PATCH may not change (identity and server-managed state).
-const READ_ONLY: &[&str] = &[
-    "id",
-    "status",
-    "enabled",
-    "createdAt",
-    "updatedAt",
-    "server_id",
-];
 
 /// `PATCH /api/agents/:agentId`: applies a partial character (`settings` deep-merged,
 /// `null` deleting keys, masked secrets kept), validates the result as a character, and
 /// restarts a running agent so it uses the new character.
 #[utoipa::path(
-    patch, path = "/api/agents/{agentId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "A partial character; `settings` deep-merged, `null` deletes a key"),
+    patch, path = "/api/agents/{agentId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = AgentUpdate, description = "A partial character; `settings` deep-merged, `null` deletes a key"),
     responses(
-        (status = 200, description = "The updated agent (restarted when running)", body = doc::Success<doc::Agent>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "No such agent", body = doc::StdError),
+        (status = 200, description = "The updated agent (restarted when running)", body = agentd_wire::Success<Agent>),
+        (status = 400, description = "Invalid id or request", body = agentd_wire::envelope::StdError),
+        (status = 404, description = "No such agent", body = agentd_wire::envelope::StdError),
+        (status = 500, description = "Stored, but the restart failed (UPDATE_ERROR)", body = agentd_wire::envelope::StdError),
     )
 )]
 pub async fn update_agent(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<Value>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    let patch = match agentd_wire::parse::<AgentUpdate>(&body) {
+        Err(e @ BodyError::Syntax(_)) => return Err(invalid_body(e)),
+        other => other,
+    };
     let id = path_id(&path, "agent")?;
-    let patch = body
-        .as_object()
-        .ok_or_else(|| ApiError::new(ErrorCode::BadRequest, "Update must be a JSON object"))?;
+    let patch =
+        patch.map_err(|_| ApiError::new(ErrorCode::BadRequest, "Update must be a JSON object"))?;
     let current = state.db().get_agent(id).await.map_err(agent_not_found)?;
-    let mut character = character_with_secrets(&current);
-    for (k, v) in patch {
-        if READ_ONLY.contains(&k.as_str()) {
-            continue;
-        }
-        // Top-level `secrets` are stored under `settings.secrets`; a PATCH's values win.
-        let settings_patch = match k.as_str() {
-            "settings" => Some(v.clone()),
-            "secrets" if v.is_object() => Some(json!({ "secrets": v })),
-            _ => None,
-        };
-        if let Some(p) = settings_patch {
-            let slot = character
-                .as_object_mut()
-                .map(|o| o.entry("settings").or_insert_with(|| json!({})));
-            if let Some(slot) = slot {
-                merge_settings(slot, &p);
-            }
-        } else if let Some(o) = character.as_object_mut() {
-            o.insert(k.clone(), v.clone());
-        }
-    }
-    character["id"] = id.to_string().into();
+    let character = patch.apply(&current);
     let mut updated = character_to_agent(&character, current.created_at)
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
     agentd_runtime::provider_for(&updated.settings)
@@ -198,7 +156,7 @@ pub async fn update_agent(
     } else {
         stored
     };
-    Ok(ok(StatusCode::OK, render_agent(&stored, running)))
+    Ok(success(StatusCode::OK, Agent::render(&stored, running)))
 }
 
 fn restart_error(e: agentd_runtime::ManagerError) -> ApiError {
@@ -211,21 +169,14 @@ fn restart_error(e: agentd_runtime::ManagerError) -> ApiError {
     }
 }
 
-/// The stored character with real secret values, as the starting point of a PATCH.
-fn character_with_secrets(a: &agentd_core::model::Agent) -> Value {
-    let mut c = agent_to_character(a);
-    c["settings"] = a.settings.clone();
-    c
-}
-
 /// `DELETE /api/agents/:agentId`: stops the agent, then deletes it and everything it
 /// owns in one transaction. 204.
 #[utoipa::path(
     delete, path = "/api/agents/{agentId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
     responses(
         (status = 204, description = "Stopped and deleted with everything it owns"),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "No such agent", body = doc::StdError),
+        (status = 400, description = "Invalid id or request", body = agentd_wire::envelope::StdError),
+        (status = 404, description = "No such agent", body = agentd_wire::envelope::StdError),
     )
 )]
 pub async fn delete_agent(

@@ -5,11 +5,11 @@ use actix_web::{HttpResponse, web};
 use agentd_core::ErrorCode;
 use agentd_runtime::ManagerError;
 use agentd_storage::StorageError;
-use serde_json::json;
+use agentd_wire::agents::{Started, Status};
+use agentd_wire::envelope::{Notice, StdError};
 
-use super::{ok, path_id};
+use super::{path_id, success};
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// `POST /api/agents/:agentId/start`: 200 `{id, name, status:"active"}`, also when it
@@ -17,9 +17,9 @@ use crate::state::AppState;
 #[utoipa::path(
     post, path = "/api/agents/{agentId}/start", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
     responses(
-        (status = 200, description = "`{id,name,status:\"active\"}`, also when it already runs", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "No such agent", body = doc::StdError),
+        (status = 200, description = "`{id,name,status:\"active\"}`, also when it already runs", body = agentd_wire::Success<Started>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "No such agent", body = StdError),
     )
 )]
 pub async fn start_agent(
@@ -39,10 +39,12 @@ pub async fn start_agent(
         }
         other => ApiError::opaque(ErrorCode::StartError, other),
     })?;
-    Ok(ok(
-        StatusCode::OK,
-        json!({"id": agent.id, "name": agent.name, "status": "active"}),
-    ))
+    let started = Started {
+        id: agent.id,
+        name: agent.name,
+        status: Status::Active,
+    };
+    Ok(success(StatusCode::OK, started))
 }
 
 /// `POST /api/agents/:agentId/stop`: 200 `{message:"Agent stopped"}`; 404 if it was not
@@ -50,9 +52,9 @@ pub async fn start_agent(
 #[utoipa::path(
     post, path = "/api/agents/{agentId}/stop", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
     responses(
-        (status = 200, description = "`{message:\"Agent stopped\"}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Not running", body = doc::StdError),
+        (status = 200, description = "`{message:\"Agent stopped\"}`", body = agentd_wire::Success<Notice>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Not running", body = StdError),
     )
 )]
 pub async fn stop_agent(
@@ -68,5 +70,5 @@ pub async fn stop_agent(
     if !stopped {
         return Err(ApiError::new(ErrorCode::NotFound, "Agent not found"));
     }
-    Ok(ok(StatusCode::OK, json!({"message": "Agent stopped"})))
+    Ok(success(StatusCode::OK, Notice::new("Agent stopped")))
 }

@@ -2,14 +2,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use agentd_core::time::to_iso;
 use agentd_core::{ErrorCode, parse_uuid};
 use agentd_storage::{LogQuery, LogStore};
-use serde_json::{Value, json};
+use agentd_wire::agents::LogItem;
+use agentd_wire::envelope::StdError;
 
-use super::{ok, path_id, running_agent};
+use super::{path_id, running_agent, success};
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Logs returned when the client does not give `count` (elizaOS's default).
@@ -25,9 +24,9 @@ fn bad_query(message: &str) -> ApiError {
 #[utoipa::path(
     get, path = "/api/agents/{agentId}/logs", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("roomId" = Option<String>, Query, description = "Only this room"), ("type" = Option<String>, Query, description = "Only this log type"), ("count" = Option<String>, Query, description = "Page size (default 10, at most 500)"), ("offset" = Option<String>, Query, description = "Skip this many"), ("excludeTypes" = Option<String>, Query, description = "Drop these types (repeatable, comma-separated)")),
     responses(
-        (status = 200, description = "`[{id,createdAt,entityId,body,type,roomId}]`, newest first", body = doc::Success<Vec<doc::Json>>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 200, description = "`[{id,createdAt,entityId,body,type,roomId}]`, newest first", body = agentd_wire::Success<Vec<LogItem>>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn list_logs(
@@ -63,29 +62,15 @@ pub async fn list_logs(
             _ => {}
         }
     }
-    let exclude: Vec<String> = q.exclude_kinds.iter().map(|s| s.to_lowercase()).collect();
-    let logs: Vec<Value> = state
+    let logs = state
         .db()
         .list_logs(&q)
         .await
-        .map_err(|e| ApiError::opaque(ErrorCode::DbError, e))?
-        .into_iter()
-        .filter(|l| {
-            let model = l
-                .body
-                .get("modelType")
-                .and_then(Value::as_str)
-                .map(str::to_lowercase);
-            !model.is_some_and(|m| exclude.iter().any(|x| m.contains(x.as_str())))
-        })
-        .map(|l| {
-            json!({
-                "id": l.id, "createdAt": to_iso(l.created_at), "entityId": l.entity_id,
-                "body": l.body, "type": l.kind, "roomId": l.room_id,
-            })
-        })
-        .collect();
-    Ok(ok(StatusCode::OK, Value::Array(logs)))
+        .map_err(|e| ApiError::opaque(ErrorCode::DbError, e))?;
+    Ok(success(
+        StatusCode::OK,
+        LogItem::list(logs, &q.exclude_kinds),
+    ))
 }
 
 /// `DELETE /api/agents/:agentId/logs/:logId`: 204; 404 if the agent has no such log.
@@ -93,8 +78,8 @@ pub async fn list_logs(
     delete, path = "/api/agents/{agentId}/logs/{logId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("logId" = uuid::Uuid, Path, description = "Log id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running or no such log", body = doc::StdError),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running or no such log", body = StdError),
     )
 )]
 pub async fn delete_log(

@@ -1,5 +1,6 @@
 //! `/api/agents`: agent CRUD, lifecycle, worlds, panels and logs, plus the memory and room
-//! routes of `routes::memory` that are mounted here too. Family A envelopes.
+//! routes of `routes::memory` that are mounted here too. Family A envelopes; the shapes are
+//! in `agentd_wire::agents`.
 
 pub mod character_path;
 pub mod crud;
@@ -10,49 +11,10 @@ pub mod runs;
 pub mod worlds;
 
 use actix_web::web;
-use agentd_core::character::mask_secrets;
-use agentd_core::model::Agent;
-use agentd_core::time::to_millis;
-use serde_json::{Map, Value};
 
-pub(crate) use crate::routes::support::{ok, optional_id, path_id, resource, running_agent};
-
-/// The stored agent row as `GET /api/agents/:id` renders it, secrets masked.
-pub(crate) fn render_agent(a: &Agent, running: bool) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), a.id.to_string().into());
-    m.insert("enabled".into(), a.enabled.into());
-    m.insert(
-        "server_id".into(),
-        a.server_id.map(|s| s.to_string()).into(),
-    );
-    m.insert("createdAt".into(), to_millis(a.created_at).into());
-    m.insert("updatedAt".into(), to_millis(a.updated_at).into());
-    m.insert("name".into(), a.name.clone().into());
-    m.insert(
-        "username".into(),
-        a.username.clone().unwrap_or_default().into(),
-    );
-    if let Some(s) = a.system.as_ref().filter(|s| !s.is_empty()) {
-        m.insert("system".into(), s.clone().into());
-    }
-    m.insert("bio".into(), a.bio.clone());
-    m.insert("messageExamples".into(), a.message_examples.clone());
-    m.insert("postExamples".into(), a.post_examples.clone());
-    m.insert("topics".into(), a.topics.clone());
-    m.insert("adjectives".into(), a.adjectives.clone());
-    m.insert("knowledge".into(), a.knowledge.clone());
-    m.insert("plugins".into(), a.plugins.clone());
-    m.insert("settings".into(), mask_secrets(&a.settings));
-    m.insert("style".into(), a.style.clone());
-    m.insert("status".into(), status(running).into());
-    Value::Object(m)
-}
-
-/// `"active"` when running, else `"inactive"`.
-pub(crate) fn status(running: bool) -> &'static str {
-    if running { "active" } else { "inactive" }
-}
+pub(crate) use crate::routes::support::{
+    body, optional_id, path_id, resource, running_agent, success,
+};
 
 /// Registers the `/api/agents` routes; `GET /worlds` comes before `/{agentId}`, so it is
 /// reachable (it is shadowed in elizaOS 1.7.2).

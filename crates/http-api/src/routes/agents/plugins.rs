@@ -10,11 +10,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use agentd_core::ErrorCode;
 use agentd_runtime::plugin::{Method, Plugin, PluginRequest, PluginRoute, match_route};
-use serde_json::{Value, json};
+use agentd_wire::agents::{Panel, PluginRouteNotFound};
+use agentd_wire::envelope::StdError;
+use serde_json::Value;
 
-use super::{ok, path_id};
+use super::{path_id, success};
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::routes::fallback;
 use crate::state::AppState;
 
@@ -22,9 +23,9 @@ use crate::state::AppState;
 #[utoipa::path(
     get, path = "/api/agents/{agentId}/panels", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")),
     responses(
-        (status = 200, description = "`[{name,path}]`: the public GET routes of its plugins", body = doc::Success<Vec<doc::Json>>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 200, description = "`[{name,path}]`: the public GET routes of its plugins", body = agentd_wire::Success<Vec<Panel>>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn list_panels(
@@ -37,19 +38,16 @@ pub async fn list_panels(
         .plugins(id)
         .await
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Agent not found"))?;
-    let panels: Vec<Value> = plugins
+    let panels: Vec<Panel> = plugins
         .iter()
         .flat_map(|p| {
             p.routes().into_iter().filter_map(move |r| {
                 let name = r.name.filter(|_| r.public && r.method == Method::Get)?;
-                Some(json!({
-                    "name": name,
-                    "path": format!("/api/agents/{id}/plugins/{}{}?agentId={id}", p.name(), r.path),
-                }))
+                Some(Panel::new(id, p.name(), r.path, name))
             })
         })
         .collect();
-    Ok(ok(StatusCode::OK, Value::Array(panels)))
+    Ok(success(StatusCode::OK, panels))
 }
 
 /// Any method on `/api/agents/:agentId/plugins/*`: the first route of the agent's plugins
@@ -58,8 +56,8 @@ pub async fn list_panels(
     method(get, post, put, patch, delete), path = "/api/agents/{agentId}/plugins/{route}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("route" = String, Path, description = "`<plugin><route path>` of a compiled-in plugin")),
     responses(
         (status = 200, description = "Whatever the plugin route answers (status, type and body are the plugin's)"),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running (AGENT_NOT_FOUND) or no such plugin route (family H)", body = doc::StdError),
+        (status = 400, description = "Invalid id or request, or a body that is not JSON (INVALID_JSON)", body = StdError),
+        (status = 404, description = "Agent not running (AGENT_NOT_FOUND) or no such plugin route (family H)", body = PluginRouteNotFound),
     )
 )]
 pub async fn dispatch(

@@ -5,25 +5,18 @@ use actix_web::{HttpResponse, web};
 use agentd_core::agent_data::World;
 use agentd_core::{ErrorCode, create_unique_uuid};
 use agentd_storage::{StorageError, WorldStore};
+use agentd_wire::agents::worlds::{NewWorld, WorldData, WorldList, WorldUpdate};
+use agentd_wire::envelope::StdError;
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{ok, optional_id, path_id, running_agent};
+use super::{body, optional_id, path_id, running_agent, success};
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Worlds listed when the client does not say how many.
 const DEFAULT_WORLDS: i64 = 100;
-
-/// The World JSON of elizaOS.
-pub(crate) fn render_world(w: &World) -> Value {
-    json!({
-        "id": w.id, "name": w.name, "agentId": w.agent_id,
-        "messageServerId": w.message_server_id, "metadata": w.metadata.clone().unwrap_or(json!({})),
-    })
-}
 
 /// Query of `GET /api/agents/worlds`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -37,8 +30,8 @@ pub struct ListQuery {
 #[utoipa::path(
     get, path = "/api/agents/worlds", tag = "agents", params(ListQuery),
     responses(
-        (status = 200, description = "Every agent's worlds, oldest first", body = doc::Success<doc::WorldList>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 200, description = "Every agent's worlds, oldest first", body = agentd_wire::Success<WorldList>),
+        (status = 400, description = "Invalid id or request", body = StdError),
     )
 )]
 pub async fn list_worlds(
@@ -49,38 +42,25 @@ pub async fn list_worlds(
         .db()
         .list_worlds(None, query.limit.unwrap_or(DEFAULT_WORLDS))
         .await?;
-    let worlds: Vec<Value> = worlds.iter().map(render_world).collect();
-    Ok(ok(StatusCode::OK, json!({ "worlds": worlds })))
-}
-
-/// Body of `POST /:agentId/worlds`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NewWorld {
-    /// Required.
-    name: Option<String>,
-    /// The message server it mirrors.
-    message_server_id: Option<String>,
-    /// Free-form metadata.
-    metadata: Option<Value>,
+    Ok(success(StatusCode::OK, WorldList::new(&worlds)))
 }
 
 /// `POST /api/agents/:agentId/worlds`: 201 `{world}`.
 #[utoipa::path(
     post, path = "/api/agents/{agentId}/worlds", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = NewWorld, description = "The world"),
     responses(
-        (status = 201, description = "`{world}`", body = doc::Success<doc::WorldData>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 201, description = "`{world}`", body = agentd_wire::Success<WorldData>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn create_world(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<NewWorld>,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    let body: NewWorld = body(&bytes)?;
     let agent = running_agent(&state, &path).await?;
-    let body = body.into_inner();
     let name = body
         .name
         .filter(|n| !n.trim().is_empty())
@@ -99,37 +79,24 @@ pub async fn create_world(
         created_at: now,
     };
     let world = state.db().create_world(&world).await?;
-    Ok(ok(
-        StatusCode::CREATED,
-        json!({"world": render_world(&world)}),
-    ))
-}
-
-/// Body of `PATCH /:agentId/worlds/:worldId`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct WorldUpdate {
-    /// New name.
-    name: Option<String>,
-    /// Shallow-merged into the metadata.
-    metadata: Option<serde_json::Map<String, Value>>,
-    /// What the api-client sends: stored as `metadata.settings`.
-    settings: Option<Value>,
+    Ok(success(StatusCode::CREATED, WorldData::from(&world)))
 }
 
 /// `PATCH /api/agents/:agentId/worlds/:worldId`: 200 `{world}`.
 #[utoipa::path(
     patch, path = "/api/agents/{agentId}/worlds/{worldId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("worldId" = uuid::Uuid, Path, description = "World id")), request_body(content = WorldUpdate, description = "Fields to change"),
     responses(
-        (status = 200, description = "`{world}`", body = doc::Success<doc::WorldData>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running or no such world", body = doc::StdError),
+        (status = 200, description = "`{world}`", body = agentd_wire::Success<WorldData>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running or no such world", body = StdError),
     )
 )]
 pub async fn update_world(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<WorldUpdate>,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    let update: WorldUpdate = body(&bytes)?;
     let (agent_raw, world_raw) = path.into_inner();
     let agent = running_agent(&state, &agent_raw).await?;
     let world_id = path_id(&world_raw, "world")?;
@@ -139,19 +106,7 @@ pub async fn update_world(
         Ok(_) | Err(StorageError::NotFound(_)) => return Err(not_found()),
         Err(e) => return Err(e.into()),
     };
-    let body = body.into_inner();
-    if let Some(name) = body.name.filter(|n| !n.trim().is_empty()) {
-        world.name = name;
-    }
-    let mut meta = match world.metadata.take() {
-        Some(Value::Object(m)) => m,
-        _ => serde_json::Map::new(),
-    };
-    meta.extend(body.metadata.unwrap_or_default());
-    if let Some(settings) = body.settings {
-        meta.insert("settings".into(), settings);
-    }
-    world.metadata = Some(Value::Object(meta));
+    update.apply(&mut world);
     let world = state.db().update_world(&world).await?;
-    Ok(ok(StatusCode::OK, json!({"world": render_world(&world)})))
+    Ok(success(StatusCode::OK, WorldData::from(&world)))
 }

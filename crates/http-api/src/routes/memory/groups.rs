@@ -6,53 +6,40 @@ use actix_web::{HttpResponse, web};
 use agentd_core::agent_data::{Room, World};
 use agentd_core::{ErrorCode, create_unique_uuid, parse_uuid};
 use agentd_storage::{AgentStore, MemoryStore, RoomStore, StorageError, WorldStore};
+use agentd_wire::envelope::StdError;
+use agentd_wire::memory::groups::{
+    GroupError, GroupFailure, GroupOutcome, GroupPartial, GroupRoom, NewGroup,
+};
 use chrono::Utc;
-use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
-use crate::routes::support::{ok, path_id};
+use crate::routes::support::{body, path_id, success};
 use crate::state::AppState;
 
 /// Agents one request may add a group for.
 const MAX_GROUP_AGENTS: usize = 100;
-
-/// Body of `POST /groups/:messageServerId`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NewGroup {
-    /// Required, non-empty.
-    agent_ids: Option<Vec<String>>,
-    /// Room name.
-    name: Option<String>,
-    /// The world; default each agent's mirror of the server.
-    world_id: Option<String>,
-    /// Default `client`.
-    source: Option<String>,
-    /// Free-form metadata.
-    metadata: Option<Value>,
-}
 
 /// `POST /api/memory/groups/:messageServerId`: 201 with one room per agent; 207 with
 /// `errors` when some agents failed; 404 when every agent is unknown.
 #[utoipa::path(
     post, path = "/api/memory/groups/{messageServerId}", tag = "memory", params(("messageServerId" = uuid::Uuid, Path, description = "Message server id (create) or world id (delete)")), request_body(content = NewGroup, description = "The agents and the room"),
     responses(
-        (status = 201, description = "One room per agent", body = doc::Success<Vec<doc::Json>>),
-        (status = 207, description = "`{success:false,data,errors}` when some agents failed", body = doc::Json),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Every agent is unknown", body = doc::StdError),
+        (status = 201, description = "One room per agent", body = agentd_wire::Success<Vec<GroupRoom>>),
+        (status = 207, description = "`{success:false,data,errors}` when some agents failed", body = GroupPartial),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Every agent failed, none on the server's side: `{success:false,error:[...]}`", body = GroupFailure),
+        (status = 500, description = "Every agent failed, some on the server's side: `{success:false,error:[...]}`", body = GroupFailure),
     )
 )]
 pub async fn create_groups(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<NewGroup>,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    let body: NewGroup = body(&bytes)?;
     let server = path_id(&path, "message server")?;
-    let body = body.into_inner();
     let ids = body.agent_ids.filter(|v| !v.is_empty()).ok_or_else(|| {
         ApiError::new(ErrorCode::BadRequest, "agentIds must be a non-empty array")
     })?;
@@ -93,28 +80,20 @@ pub async fn create_groups(
             }),
         };
         match result {
-            Ok(room) => created.push(json!({
-                "id": room.id, "name": room.name, "source": room.source,
-                "worldId": room.world_id, "type": room.kind,
-            })),
-            Err((code, message)) => errors.push(json!({
-                "agentId": raw, "code": code, "message": message, "details": message,
-            })),
+            Ok(room) => created.push(GroupRoom::from(&room)),
+            Err((code, message)) => errors.push(GroupError::new(raw, code, &message)),
         }
     }
-    if errors.is_empty() {
-        return Ok(ok(StatusCode::CREATED, Value::Array(created)));
-    }
-    if created.is_empty() {
-        let status = if errors.iter().all(|e| e["code"] != "CREATE_ERROR") {
-            StatusCode::NOT_FOUND
-        } else {
-            StatusCode::INTERNAL_SERVER_ERROR
-        };
-        return Ok(HttpResponse::build(status).json(json!({"success": false, "error": errors})));
-    }
-    Ok(HttpResponse::build(StatusCode::MULTI_STATUS)
-        .json(json!({"success": false, "data": created, "errors": errors})))
+    Ok(match GroupOutcome::new(created, errors) {
+        GroupOutcome::Created(rooms) => success(StatusCode::CREATED, rooms),
+        GroupOutcome::Partial(partial) => {
+            HttpResponse::build(StatusCode::MULTI_STATUS).json(partial)
+        }
+        GroupOutcome::Failed(status, failure) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            HttpResponse::build(status).json(failure)
+        }
+    })
 }
 
 async fn group_room(
@@ -167,7 +146,7 @@ async fn group_room(
     delete, path = "/api/memory/groups/{messageServerId}", tag = "memory", params(("messageServerId" = uuid::Uuid, Path, description = "Message server id (create) or world id (delete)")),
     responses(
         (status = 204, description = "The world's rooms are deleted"),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 400, description = "Invalid id or request", body = StdError),
     )
 )]
 pub async fn delete_group(
@@ -184,7 +163,7 @@ pub async fn delete_group(
     delete, path = "/api/memory/groups/{messageServerId}/memories", tag = "memory", params(("messageServerId" = uuid::Uuid, Path, description = "Message server id (create) or world id (delete)")),
     responses(
         (status = 204, description = "The world's message memories are deleted"),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
+        (status = 400, description = "Invalid id or request", body = StdError),
     )
 )]
 pub async fn delete_group_memories(

@@ -5,13 +5,13 @@ use actix_web::{HttpResponse, web};
 use agentd_core::time::parse_millis_or_iso;
 use agentd_core::{ErrorCode, create_unique_uuid, parse_uuid};
 use agentd_storage::{MemoryQuery, MemoryStore, StorageError};
+use agentd_wire::BodyError;
+use agentd_wire::envelope::{Notice, StdError};
+use agentd_wire::memory::{MemoriesDeleted, MemoryList, MemoryUpdate, MemoryUpdated};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
-use super::render_memory;
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
-use crate::routes::support::{ok, path_id, running_agent};
+use crate::routes::support::{invalid_body, path_id, running_agent, success};
 use crate::state::AppState;
 
 /// Room memories returned when the client does not give `limit` (elizaOS's default).
@@ -74,9 +74,9 @@ impl MemoryListQuery {
 #[utoipa::path(
     get, path = "/api/memory/{agentId}/rooms/{roomId}/memories", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("roomId" = uuid::Uuid, Path, description = "Central channel id (converted to the agent's room)"), MemoryListQuery),
     responses(
-        (status = 200, description = "`{memories}`, newest first", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 200, description = "`{memories}`, newest first", body = agentd_wire::Success<MemoryList>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn list_room_memories(
@@ -89,14 +89,8 @@ pub async fn list_room_memories(
     let channel = path_id(&room_raw, "room")?;
     let mut q = query.to_query(agent.id, DEFAULT_ROOM_LIMIT)?;
     q.room_id = Some(create_unique_uuid(agent.id, &channel.to_string()));
-    let memories: Vec<Value> = state
-        .db()
-        .list_memories(&q)
-        .await?
-        .iter()
-        .map(render_memory)
-        .collect();
-    Ok(ok(StatusCode::OK, json!({ "memories": memories })))
+    let memories = state.db().list_memories(&q).await?;
+    Ok(success(StatusCode::OK, MemoryList::new(&memories)))
 }
 
 /// `GET /:agentId/memories`: `channelId` (converted) or `roomId` (as is) narrows it;
@@ -104,9 +98,9 @@ pub async fn list_room_memories(
 #[utoipa::path(
     get, path = "/api/memory/{agentId}/memories", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), MemoryListQuery),
     responses(
-        (status = 200, description = "`{memories:[Memory]}`, newest first", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 200, description = "`{memories:[Memory]}`, newest first", body = agentd_wire::Success<MemoryList>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn list_agent_memories(
@@ -126,15 +120,12 @@ pub async fn list_agent_memories(
                 .ok_or_else(|| ApiError::new(ErrorCode::InvalidId, "Invalid room ID format"))?,
         );
     }
-    let memories: Vec<Value> = state
+    let memories = state
         .db()
         .list_memories(&q)
         .await
-        .map_err(|e| ApiError::opaque(ErrorCode::DbError, e))?
-        .iter()
-        .map(render_memory)
-        .collect();
-    Ok(ok(StatusCode::OK, json!({ "memories": memories })))
+        .map_err(|e| ApiError::opaque(ErrorCode::DbError, e))?;
+    Ok(success(StatusCode::OK, MemoryList::new(&memories)))
 }
 
 fn memory_not_found(e: StorageError) -> ApiError {
@@ -144,26 +135,26 @@ fn memory_not_found(e: StorageError) -> ApiError {
     }
 }
 
-fn optional_uuid(body: &Value, key: &str) -> Option<Option<uuid::Uuid>> {
-    body.get(key).map(|v| v.as_str().and_then(parse_uuid))
-}
-
 /// `PATCH /:agentId/memories/:memoryId`: replaces `content` and `metadata` when given;
 /// `roomId`, `entityId`, `worldId` are taken only when they are UUIDs. `id` and `agentId`
 /// cannot change.
 #[utoipa::path(
-    patch, path = "/api/memory/{agentId}/memories/{memoryId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("memoryId" = uuid::Uuid, Path, description = "Memory id")), request_body(content = doc::Json, description = "`{content?, metadata?, roomId?, entityId?, worldId?}`"),
+    patch, path = "/api/memory/{agentId}/memories/{memoryId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("memoryId" = uuid::Uuid, Path, description = "Memory id")), request_body(content = MemoryUpdate, description = "`{content?, metadata?, roomId?, entityId?, worldId?}`"),
     responses(
-        (status = 200, description = "`{id,message}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running or no such memory", body = doc::StdError),
+        (status = 200, description = "`{id,message}`", body = agentd_wire::Success<MemoryUpdated>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running or no such memory", body = StdError),
     )
 )]
 pub async fn update_memory(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<Value>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    let update = match agentd_wire::parse::<MemoryUpdate>(&body) {
+        Err(e @ BodyError::Syntax(_)) => return Err(invalid_body(e)),
+        other => other,
+    };
     let (agent_raw, memory_raw) = path.into_inner();
     let agent = running_agent(&state, &agent_raw).await?;
     let id = path_id(&memory_raw, "memory")?;
@@ -171,25 +162,9 @@ pub async fn update_memory(
     if memory.agent_id != agent.id {
         return Err(ApiError::new(ErrorCode::NotFound, "Memory not found"));
     }
-    let body = body.into_inner();
-    if !body.is_object() {
-        return Err(bad("Update must be a JSON object"));
-    }
-    if let Some(c) = body.get("content").filter(|c| c.is_object()) {
-        memory.content = c.clone();
-    }
-    if let Some(m) = body.get("metadata").filter(|m| m.is_object()) {
-        memory.metadata = m.clone();
-    }
-    if let Some(Some(r)) = optional_uuid(&body, "roomId") {
-        memory.room_id = Some(r);
-    }
-    if let Some(Some(e)) = optional_uuid(&body, "entityId") {
-        memory.entity_id = Some(e);
-    }
-    if let Some(Some(w)) = optional_uuid(&body, "worldId") {
-        memory.world_id = Some(w);
-    }
+    update
+        .map_err(|_| bad("Update must be a JSON object"))?
+        .apply(&mut memory);
     state
         .db()
         .update_memory(&memory)
@@ -199,19 +174,20 @@ pub async fn update_memory(
             StorageError::MissingReference(_) => bad("roomId or entityId refers to nothing"),
             other => ApiError::opaque(ErrorCode::UpdateError, other),
         })?;
-    Ok(ok(
-        StatusCode::OK,
-        json!({"id": id, "message": "Memory updated successfully"}),
-    ))
+    let updated = MemoryUpdated {
+        id,
+        message: "Memory updated successfully".into(),
+    };
+    Ok(success(StatusCode::OK, updated))
 }
 
 /// `DELETE /:agentId/memories`: `{deleted, message}`.
 #[utoipa::path(
     delete, path = "/api/memory/{agentId}/memories", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)")),
     responses(
-        (status = 200, description = "`{deleted,message}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 200, description = "`{deleted,message}`", body = agentd_wire::Success<MemoriesDeleted>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn delete_agent_memories(
@@ -220,10 +196,11 @@ pub async fn delete_agent_memories(
 ) -> Result<HttpResponse, ApiError> {
     let agent = running_agent(&state, &path).await?;
     let deleted = state.db().delete_agent_memories(agent.id).await?;
-    Ok(ok(
-        StatusCode::OK,
-        json!({"deleted": deleted, "message": "All agent memories cleared successfully"}),
-    ))
+    let deleted = MemoriesDeleted {
+        deleted,
+        message: "All agent memories cleared successfully".into(),
+    };
+    Ok(success(StatusCode::OK, deleted))
 }
 
 /// The kinds a room clear deletes: elizaOS's table names and its singular enum values
@@ -236,8 +213,8 @@ const ROOM_KINDS: &[&str] = &["messages", "message", "documents", "document"];
     delete, path = "/api/memory/{agentId}/memories/all/{roomId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("roomId" = uuid::Uuid, Path, description = "Room id (or central channel id)")),
     responses(
         (status = 204, description = "Cleared"),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn delete_room_memories(
@@ -261,9 +238,9 @@ pub async fn delete_room_memories(
 #[utoipa::path(
     delete, path = "/api/memory/{agentId}/memories/{memoryId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("memoryId" = uuid::Uuid, Path, description = "Memory id")),
     responses(
-        (status = 200, description = "`{message}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running or no such memory", body = doc::StdError),
+        (status = 200, description = "`{message}`", body = agentd_wire::Success<Notice>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running or no such memory", body = StdError),
     )
 )]
 pub async fn delete_memory(
@@ -278,8 +255,8 @@ pub async fn delete_memory(
         .delete_memory(agent.id, id)
         .await
         .map_err(memory_not_found)?;
-    Ok(ok(
+    Ok(success(
         StatusCode::OK,
-        json!({"message": "Memory deleted successfully"}),
+        Notice::new("Memory deleted successfully"),
     ))
 }

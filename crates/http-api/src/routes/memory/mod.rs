@@ -1,41 +1,14 @@
 //! Memory, rooms and groups. The agent-memory and room routes are mounted under
-//! both `/api/memory` and `/api/agents`; the group routes only under `/api/memory`.
+//! both `/api/memory` and `/api/agents`; the group routes only under `/api/memory`. The
+//! shapes are in `agentd_wire::memory`.
 
 pub mod groups;
 pub mod memories;
 pub mod rooms;
 
 use actix_web::web;
-use agentd_core::agent_data::{Memory, Room};
-use agentd_core::time::to_millis;
-use serde_json::{Value, json};
 
 use crate::routes::support::resource;
-
-/// The Memory JSON of elizaOS (`worldId` is not returned; `embedding` only on request,
-/// and agentd stores none yet, so it is never present).
-pub(crate) fn render_memory(m: &Memory) -> Value {
-    let entity = m
-        .entity_id
-        .map(|e| Value::String(e.to_string()))
-        .or_else(|| m.metadata.get("entityId").cloned())
-        .unwrap_or(Value::Null);
-    json!({
-        "id": m.id, "type": m.kind, "createdAt": to_millis(m.created_at),
-        "content": m.content, "entityId": entity, "agentId": m.agent_id,
-        "roomId": m.room_id, "unique": m.unique, "metadata": m.metadata,
-    })
-}
-
-/// The Room JSON of elizaOS (`serverId` duplicates `messageServerId`).
-pub(crate) fn render_room(r: &Room) -> Value {
-    json!({
-        "id": r.id, "name": r.name, "channelId": r.channel_id, "agentId": r.agent_id,
-        "messageServerId": r.message_server_id, "worldId": r.world_id, "type": r.kind,
-        "source": r.source, "metadata": r.metadata.clone().unwrap_or(json!({})),
-        "serverId": r.message_server_id,
-    })
-}
 
 /// The routes mounted under both prefixes.
 pub fn configure_agent_routes(cfg: &mut web::ServiceConfig) {

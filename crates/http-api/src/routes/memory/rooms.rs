@@ -3,57 +3,37 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use agentd_core::agent_data::{Room, World};
-use agentd_core::time::to_millis;
 use agentd_core::{DEFAULT_SERVER_ID, ErrorCode, create_unique_uuid};
 use agentd_storage::{RoomStore, StorageError, WorldStore};
+use agentd_wire::envelope::StdError;
+use agentd_wire::memory::rooms::{CreatedRoom, NewRoom, Room as RoomBody, RoomList};
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::render_room;
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
-use crate::routes::support::{ok, optional_id, path_id, running_agent};
+use crate::routes::support::{body, optional_id, path_id, running_agent, success};
 use crate::state::AppState;
 
 /// Rooms listed when the client does not give `limit`.
 const DEFAULT_ROOMS: i64 = 100;
 
-/// Body of `POST /:agentId/rooms`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NewRoom {
-    /// Required.
-    name: Option<String>,
-    /// Default `DM`.
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    /// Default `client`.
-    source: Option<String>,
-    /// The world; default the agent's mirror of the message server.
-    world_id: Option<String>,
-    /// Free-form metadata.
-    metadata: Option<Value>,
-    /// The message server; default the default server.
-    message_server_id: Option<String>,
-}
-
 /// `POST /:agentId/rooms`: 201 with the room.
 #[utoipa::path(
     post, path = "/api/memory/{agentId}/rooms", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)")), request_body(content = NewRoom, description = "The room"),
     responses(
-        (status = 201, description = "The room", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 201, description = "The room", body = agentd_wire::Success<CreatedRoom>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn create_room(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<NewRoom>,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    let body: NewRoom = body(&bytes)?;
     let agent = running_agent(&state, &path).await?;
-    let body = body.into_inner();
     let name = body
         .name
         .filter(|n| !n.trim().is_empty())
@@ -92,14 +72,7 @@ pub async fn create_room(
         .create_room(&room)
         .await
         .map_err(|e| ApiError::opaque(ErrorCode::CreateError, e))?;
-    Ok(ok(
-        StatusCode::CREATED,
-        json!({
-            "id": r.id, "name": r.name, "agentId": r.agent_id, "createdAt": to_millis(r.created_at),
-            "source": r.source, "type": r.kind, "worldId": r.world_id,
-            "messageServerId": r.message_server_id, "metadata": r.metadata,
-        }),
-    ))
+    Ok(success(StatusCode::CREATED, CreatedRoom::from(&r)))
 }
 
 /// Query of `GET /:agentId/rooms`.
@@ -114,9 +87,9 @@ pub struct RoomsQuery {
 #[utoipa::path(
     get, path = "/api/memory/{agentId}/rooms", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), RoomsQuery),
     responses(
-        (status = 200, description = "`{rooms:[Room]}`, oldest first", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 200, description = "`{rooms:[Room]}`, oldest first", body = agentd_wire::Success<RoomList>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn list_rooms(
@@ -125,24 +98,21 @@ pub async fn list_rooms(
     query: web::Query<RoomsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let agent = running_agent(&state, &path).await?;
-    let rooms: Vec<Value> = state
+    let rooms = state
         .db()
         .list_rooms(agent.id, query.limit.unwrap_or(DEFAULT_ROOMS))
         .await
-        .map_err(|e| ApiError::opaque(ErrorCode::DbError, e))?
-        .iter()
-        .map(render_room)
-        .collect();
-    Ok(ok(StatusCode::OK, json!({ "rooms": rooms })))
+        .map_err(|e| ApiError::opaque(ErrorCode::DbError, e))?;
+    Ok(success(StatusCode::OK, RoomList::new(&rooms)))
 }
 
 /// `GET /:agentId/rooms/:roomId`: the room with its world's name.
 #[utoipa::path(
     get, path = "/api/memory/{agentId}/rooms/{roomId}", tag = "memory", params(("agentId" = uuid::Uuid, Path, description = "Agent id (running)"), ("roomId" = uuid::Uuid, Path, description = "Room id")),
     responses(
-        (status = 200, description = "The room with `worldName`", body = doc::Success<doc::Room>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running or no such room", body = doc::StdError),
+        (status = 200, description = "The room with `worldName`", body = agentd_wire::Success<RoomBody>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running or no such room", body = StdError),
     )
 )]
 pub async fn get_room(
@@ -158,11 +128,11 @@ pub async fn get_room(
         Ok(_) | Err(StorageError::NotFound(_)) => return Err(not_found()),
         Err(e) => return Err(e.into()),
     };
-    let mut out = render_room(&room);
+    let mut out = RoomBody::from(&room);
     if let Some(w) = room.world_id
         && let Ok(world) = state.db().get_world(w).await
     {
-        out["worldName"] = world.name.into();
+        out.world_name = Some(world.name);
     }
-    Ok(ok(StatusCode::OK, out))
+    Ok(success(StatusCode::OK, out))
 }

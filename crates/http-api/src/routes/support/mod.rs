@@ -10,7 +10,6 @@ use actix_web::{HttpResponse, Resource, web};
 use agentd_core::model::Agent;
 use agentd_core::{ErrorCode, parse_uuid};
 use agentd_storage::AgentStore;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -20,11 +19,6 @@ use crate::state::AppState;
 /// A resource whose unrouted methods answer the family-H 404, as Express does.
 pub fn resource(path: &str) -> Resource {
     web::resource(path).default_service(web::to(fallback::api_not_found))
-}
-
-/// `{"success":true,"data":…}` with `status`.
-pub fn ok(status: StatusCode, data: Value) -> HttpResponse {
-    HttpResponse::build(status).json(json!({"success": true, "data": data}))
 }
 
 /// Parses a path id, or 400 `INVALID_ID` with `"Invalid <what> ID format"`.
@@ -46,4 +40,21 @@ pub async fn running_agent(state: &AppState, raw_id: &str) -> Result<Agent, ApiE
         return Err(ApiError::new(ErrorCode::NotFound, "Agent not found"));
     }
     Ok(state.db().get_agent(id).await?)
+}
+
+/// `{"success":true,"data":…}` with `status`, from a wire shape.
+pub fn success<T: serde::Serialize>(status: StatusCode, data: T) -> HttpResponse {
+    HttpResponse::build(status).json(agentd_wire::Success::new(data))
+}
+
+/// Reads a family-A request body into `T` (an empty body is `{}`); one that does not fit is
+/// [`invalid_body`].
+pub fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    agentd_wire::parse(bytes).map_err(invalid_body)
+}
+
+/// The 400 `INVALID_JSON` of a family-A body that does not fit its struct; what is wrong
+/// (with the field's path) is in `details`.
+pub fn invalid_body(e: agentd_wire::BodyError) -> ApiError {
+    ApiError::new(ErrorCode::InvalidJson, "Invalid JSON body").with_details(e.to_string())
 }
