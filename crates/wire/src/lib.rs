@@ -21,6 +21,10 @@
 pub mod body;
 pub mod envelope;
 pub mod id;
+pub mod jobs;
+pub mod media;
+pub mod sessions;
+pub mod system;
 
 pub use body::{BodyError, parse};
 pub use envelope::Success;
