@@ -22,8 +22,12 @@ pub mod agents;
 pub mod body;
 pub mod envelope;
 pub mod id;
+pub mod jobs;
+pub mod media;
 pub mod memory;
 pub mod messaging;
+pub mod sessions;
+pub mod system;
 
 pub use body::{BodyError, parse};
 pub use envelope::Success;

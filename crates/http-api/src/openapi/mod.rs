@@ -13,7 +13,6 @@
 //! protocol, which is published anyway, and holds no configuration, agent or secret.
 
 mod paths;
-pub mod schemas;
 
 use std::sync::OnceLock;
 
@@ -265,7 +264,7 @@ pub fn document_json() -> &'static str {
 /// `GET /api/openapi.json`: the OpenAPI 3.1 document (public, see the module docs).
 #[utoipa::path(
     get, path = "/api/openapi.json", tag = "system", security(()),
-    responses((status = 200, description = "This document", content_type = "application/json", body = schemas::Json))
+    responses((status = 200, description = "This document", content_type = "application/json", body = agentd_wire::envelope::Json))
 )]
 pub async fn get_openapi() -> HttpResponse {
     HttpResponse::Ok()

@@ -13,8 +13,13 @@ use agentd_core::ids::parse_uuid;
 use agentd_media::{SNIFF_LEN, classify};
 use agentd_runtime::provider::{ChatMessage, Role};
 use agentd_runtime::{GenerateRequest, ModelProvider};
+use agentd_wire::Success;
+use agentd_wire::envelope::StdError;
+use agentd_wire::media::FileUpload;
+use agentd_wire::system::audio::{
+    AudioMessage, SpeechRequest, TEXT_REQUIRED, Transcription, audio_mime,
+};
 use futures_util::StreamExt;
-use serde_json::{Value, json};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -22,11 +27,7 @@ use super::fallback;
 use super::media::upload_resource;
 use super::model::{provider_error, provider_of, with_deadline};
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
-
-/// Longest text accepted for speech, in characters.
-pub const MAX_SPEECH_CHARS: usize = 4096;
 
 /// The routes under `/api/audio`, as one scope (its static prefix keeps every other `/api`
 /// request from matching these patterns).
@@ -137,12 +138,12 @@ async fn transcribe(state: &AppState, agent: &str, body: Multipart) -> Result<St
 
 /// `POST /:agentId/audio-messages`: `data:{transcription, message}`.
 #[utoipa::path(
-    post, path = "/api/audio/{agentId}/audio-messages", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One audio file field", content_type = "multipart/form-data"),
+    post, path = "/api/audio/{agentId}/audio-messages", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = FileUpload, description = "One audio file field", content_type = "multipart/form-data"),
     responses(
-        (status = 200, description = "`{transcription,message}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
-        (status = 413, description = "Too large", body = doc::StdError),
+        (status = 200, description = "The transcription", body = Success<AudioMessage>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
+        (status = 413, description = "Too large", body = StdError),
     )
 )]
 pub async fn audio_message(
@@ -152,20 +153,17 @@ pub async fn audio_message(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let text = transcribe(&state, &path, Multipart::new(req.headers(), payload)).await?;
-    Ok(HttpResponse::Ok().json(json!({"success": true, "data": {
-        "transcription": text,
-        "message": "Audio transcribed, further processing TBD.",
-    }})))
+    Ok(HttpResponse::Ok().json(Success::new(AudioMessage::new(text))))
 }
 
 /// `POST /:agentId/transcriptions`: `data:{text}`.
 #[utoipa::path(
-    post, path = "/api/audio/{agentId}/transcriptions", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One audio file field", content_type = "multipart/form-data"),
+    post, path = "/api/audio/{agentId}/transcriptions", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = FileUpload, description = "One audio file field", content_type = "multipart/form-data"),
     responses(
-        (status = 200, description = "`{text}`", body = doc::Success<doc::Json>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
-        (status = 413, description = "Too large", body = doc::StdError),
+        (status = 200, description = "The transcription", body = Success<Transcription>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
+        (status = 413, description = "Too large", body = StdError),
     )
 )]
 pub async fn transcription(
@@ -175,30 +173,15 @@ pub async fn transcription(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let text = transcribe(&state, &path, Multipart::new(req.headers(), payload)).await?;
-    Ok(HttpResponse::Ok().json(json!({"success": true, "data": {"text": text}})))
+    Ok(HttpResponse::Ok().json(Success::new(Transcription { text })))
 }
 
 /// The required `text` of a JSON body: 400 `INVALID_REQUEST` when missing or too long.
 fn speech_text(body: &[u8]) -> Result<String, ApiError> {
-    let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let text = v
-        .get("text")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InvalidRequest,
-                "Text is required for speech synthesis",
-            )
-        })?;
-    if text.chars().count() > MAX_SPEECH_CHARS {
-        return Err(ApiError::new(
-            ErrorCode::InvalidRequest,
-            format!("Text is too long: at most {MAX_SPEECH_CHARS} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+    let invalid = |m: String| ApiError::new(ErrorCode::InvalidRequest, m);
+    let req: SpeechRequest =
+        agentd_wire::parse(body).map_err(|_| invalid(TEXT_REQUIRED.to_owned()))?;
+    req.text().map(str::to_owned).map_err(invalid)
 }
 
 /// Binary audio: `audio/wav` for a RIFF/WAVE buffer, else `audio/mpeg`.
@@ -209,18 +192,18 @@ fn audio_response(audio: Vec<u8>) -> Result<HttpResponse, ApiError> {
             "The model returned no audio",
         ));
     }
-    let wav = audio.len() >= 12 && &audio[..4] == b"RIFF" && &audio[8..12] == b"WAVE";
-    let mime = if wav { "audio/wav" } else { "audio/mpeg" };
-    Ok(HttpResponse::Ok().content_type(mime).body(audio))
+    Ok(HttpResponse::Ok()
+        .content_type(audio_mime(&audio))
+        .body(audio))
 }
 
 /// `POST /:agentId/audio-messages/synthesize` and `/speech/generate`: `{text}` → audio.
 #[utoipa::path(
-    post, path = "/api/audio/{agentId}/audio-messages/synthesize", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "`{text}` (at most 4096 characters)"),
+    post, path = "/api/audio/{agentId}/audio-messages/synthesize", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body = SpeechRequest,
     responses(
         (status = 200, description = "The audio (its type from the provider)"),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn synthesize(
@@ -239,11 +222,11 @@ pub async fn synthesize(
 /// `POST /:agentId/speech/conversation`: `{text}` → the agent's spoken reply. The reply is
 /// generated from this one line (no memories are stored, unlike elizaOS).
 #[utoipa::path(
-    post, path = "/api/audio/{agentId}/speech/conversation", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::Json, description = "`{text}`"),
+    post, path = "/api/audio/{agentId}/speech/conversation", tag = "audio", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body = SpeechRequest,
     responses(
         (status = 200, description = "The agent's spoken reply (audio)"),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 404, description = "Agent not running", body = doc::StdError),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 404, description = "Agent not running", body = StdError),
     )
 )]
 pub async fn conversation(

@@ -1,43 +1,34 @@
 //! Public liveness and health probes: no auth, family C.
 
 use actix_web::{HttpResponse, web};
-use agentd_core::time::to_iso;
+use agentd_wire::system::{Health, Liveness};
 use chrono::Utc;
-use serde_json::json;
 
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// `GET /healthz`: the process answers.
 #[utoipa::path(
     get, path = "/healthz", tag = "system", security(()),
     responses(
-        (status = 200, description = "The process answers", body = doc::Liveness),
+        (status = 200, description = "The process answers", body = Liveness),
     )
 )]
 pub async fn get_healthz() -> HttpResponse {
-    HttpResponse::Ok().json(json!({"status": "ok", "timestamp": to_iso(Utc::now())}))
+    HttpResponse::Ok().json(Liveness::new(Utc::now()))
 }
 
 /// `GET /health`: 200 `OK` with at least one running agent, else 503 `DEGRADED`.
 #[utoipa::path(
     get, path = "/health", tag = "system", security(()),
     responses(
-        (status = 200, description = "At least one agent runs", body = doc::Health),
-        (status = 503, description = "No agent runs (DEGRADED)", body = doc::Health),
+        (status = 200, description = "At least one agent runs", body = Health),
+        (status = 503, description = "No agent runs (DEGRADED)", body = Health),
     )
 )]
 pub async fn get_health(state: web::Data<AppState>) -> HttpResponse {
-    let count = state.agents().running_count();
-    let healthy = count > 0;
-    let body = json!({
-        "status": if healthy { "OK" } else { "DEGRADED" },
-        "version": crate::VERSION,
-        "timestamp": to_iso(Utc::now()),
-        "dependencies": {"agents": if healthy { "healthy" } else { "no_agents" }},
-        "agentCount": count,
-    });
-    if healthy {
+    let running = state.agents().running_count();
+    let body = Health::probe(running, crate::VERSION, Utc::now());
+    if Health::healthy(running) {
         HttpResponse::Ok().json(body)
     } else {
         HttpResponse::ServiceUnavailable().json(body)

@@ -1,28 +1,26 @@
 //! `/api/system`. The `.env` routes are in `env_local`.
 
 use actix_web::{HttpResponse, web};
-use agentd_core::time::to_iso;
+use agentd_wire::Success;
+use agentd_wire::system::{SystemConfig, SystemVersion};
 use chrono::Utc;
-use serde_json::json;
 
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// `GET /api/system/version`: family C; `uptime` in seconds.
 #[utoipa::path(
     get, path = "/api/system/version", tag = "system",
     responses(
-        (status = 200, description = "`{version,source,timestamp,environment,uptime}` (raw)", body = doc::Json),
+        (status = 200, description = "The server's version and uptime (raw)", body = SystemVersion),
     )
 )]
 pub async fn get_version(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "version": crate::VERSION,
-        "source": "server",
-        "timestamp": to_iso(Utc::now()),
-        "environment": state.settings().environment.as_str(),
-        "uptime": state.started_at().elapsed().as_secs_f64(),
-    }))
+    HttpResponse::Ok().json(SystemVersion::new(
+        crate::VERSION,
+        state.settings().environment.as_str(),
+        Utc::now(),
+        state.started_at().elapsed().as_secs_f64(),
+    ))
 }
 
 /// `GET /api/system/config`: family A. `requiresAuth` reports data isolation in elizaOS
@@ -30,9 +28,11 @@ pub async fn get_version(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(
     get, path = "/api/system/config", tag = "system",
     responses(
-        (status = 200, description = "`{requiresAuth:false}`: agentd has no data isolation", body = doc::Success<doc::Json>),
+        (status = 200, description = "`{requiresAuth:false}`: agentd has no data isolation", body = Success<SystemConfig>),
     )
 )]
 pub async fn get_config() -> HttpResponse {
-    HttpResponse::Ok().json(json!({"success": true, "data": {"requiresAuth": false}}))
+    HttpResponse::Ok().json(Success::new(SystemConfig {
+        requires_auth: false,
+    }))
 }

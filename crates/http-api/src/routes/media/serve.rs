@@ -15,7 +15,7 @@ use agentd_core::ids::parse_uuid;
 use agentd_media::{Detected, MediaRoot, Owner, StoredName};
 use agentd_storage::StorageError;
 use agentd_storage::prelude::*;
-use serde_json::json;
+use agentd_wire::media::PlainError;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -26,7 +26,7 @@ use crate::state::AppState;
 const CACHE_CONTROL: &str = "public, max-age=86400";
 
 fn plain_error(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(json!({ "error": message }))
+    HttpResponse::build(status).json(PlainError::new(message))
 }
 
 fn not_found() -> HttpResponse {
@@ -120,7 +120,8 @@ fn bad_id(what: &str) -> HttpResponse {
     get, path = "/media/uploads/agents/{agentId}/{filename}", tag = "media", security(()), params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("filename" = String, Path, description = "Generated file name")),
     responses(
         (status = 200, description = "The file, with its stored type and nosniff"),
-        (status = 404, description = "No such file"),
+        (status = 400, description = "The id is not a UUID", body = PlainError),
+        (status = 404, description = "No such file", body = PlainError),
     )
 )]
 pub async fn get_agent_upload(
@@ -140,7 +141,8 @@ pub async fn get_agent_upload(
     get, path = "/media/uploads/channels/{channelId}/{filename}", tag = "media", security(()), params(("channelId" = uuid::Uuid, Path, description = "Channel id"), ("filename" = String, Path, description = "Generated file name")),
     responses(
         (status = 200, description = "The file, with its stored type and nosniff"),
-        (status = 404, description = "No such file"),
+        (status = 400, description = "The id is not a UUID", body = PlainError),
+        (status = 404, description = "No such file", body = PlainError),
     )
 )]
 pub async fn get_channel_upload(
@@ -160,7 +162,8 @@ pub async fn get_channel_upload(
     get, path = "/media/generated/{agentId}/{filename}", tag = "media", security(()), params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("filename" = String, Path, description = "Generated file name")),
     responses(
         (status = 200, description = "The file, with its stored type and nosniff"),
-        (status = 404, description = "No such file"),
+        (status = 400, description = "The id is not a UUID", body = PlainError),
+        (status = 404, description = "No such file", body = PlainError),
     )
 )]
 pub async fn get_generated(

@@ -17,11 +17,12 @@ use agentd_media::{
 };
 use agentd_storage::StorageError;
 use agentd_storage::prelude::*;
+use agentd_wire::Success;
+use agentd_wire::envelope::{MsgError, StdError};
+use agentd_wire::media::{FileUpload, UploadedFile};
 use futures_util::StreamExt;
-use serde_json::json;
 
 use crate::error::{ApiError, Envelope};
-use crate::openapi::schemas as doc;
 use crate::state::AppState;
 
 /// Room for the multipart framing and small extra fields on top of the file limit when
@@ -150,6 +151,17 @@ async fn record(state: &AppState, file: &StoredFile, original: &str) -> Result<(
     Ok(())
 }
 
+/// The answer for a stored file; `kind` is its elizaOS kind or MIME type.
+fn uploaded(owner: Owner, file: &StoredFile, original: String, kind: &str) -> HttpResponse {
+    HttpResponse::Ok().json(Success::new(UploadedFile {
+        url: owner.url(&file.name),
+        kind: kind.to_owned(),
+        filename: file.name.to_string(),
+        original_name: original,
+        size: file.size,
+    }))
+}
+
 /// Receives and records one upload for `owner`.
 async fn upload(
     state: &AppState,
@@ -171,13 +183,13 @@ async fn upload(
 /// `POST /api/media/agents/:agentId/upload-media` (family A); `type` is the elizaOS kind
 /// (image, video, audio, document). The agent need not exist, as in elizaOS.
 #[utoipa::path(
-    post, path = "/api/media/agents/{agentId}/upload-media", tag = "media", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = doc::FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
+    post, path = "/api/media/agents/{agentId}/upload-media", tag = "media", params(("agentId" = uuid::Uuid, Path, description = "Agent id")), request_body(content = FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
     responses(
-        (status = 200, description = "The stored file (`type` is the elizaOS kind)", body = doc::Success<doc::Upload>),
-        (status = 400, description = "Invalid id or request", body = doc::StdError),
-        (status = 413, description = "Too large", body = doc::StdError),
-        (status = 415, description = "Type not allowed", body = doc::StdError),
-        (status = 429, description = "Upload rate limit", body = doc::StdError),
+        (status = 200, description = "The stored file (`type` is the elizaOS kind)", body = Success<UploadedFile>),
+        (status = 400, description = "Invalid id or request", body = StdError),
+        (status = 413, description = "Too large", body = StdError),
+        (status = 415, description = "Type not allowed", body = StdError),
+        (status = 429, description = "Upload rate limit", body = StdError),
     )
 )]
 pub async fn upload_agent_media(
@@ -194,26 +206,20 @@ pub async fn upload_agent_media(
     };
     let owner = Owner::Agent(agent_id);
     let (file, original) = upload(&state, &req, payload, owner).await?;
-    Ok(HttpResponse::Ok().json(json!({"success": true, "data": {
-        "url": owner.url(&file.name),
-        "type": file.detected.kind(),
-        "filename": file.name.to_string(),
-        "originalName": original,
-        "size": file.size,
-    }})))
+    Ok(uploaded(owner, &file, original, file.detected.kind()))
 }
 
 /// `POST /api/messaging/channels/:channelId/upload-media` and its legacy twin under
 /// `/api/media/channels` (family B); `type` is the MIME type. The URL is served from where
 /// the file is written (unlike elizaOS 1.7.2).
 #[utoipa::path(
-    post, path = "/api/messaging/channels/{channelId}/upload-media", tag = "media", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = doc::FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
+    post, path = "/api/messaging/channels/{channelId}/upload-media", tag = "media", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = FileUpload, description = "One file field; at most the upload limit; type sniffed from content", content_type = "multipart/form-data"),
     responses(
-        (status = 200, description = "The stored file (`type` is the MIME type)", body = doc::Success<doc::Upload>),
-        (status = 400, description = "Invalid id or body", body = doc::MsgError),
-        (status = 413, description = "Too large", body = doc::MsgError),
-        (status = 415, description = "Type not allowed", body = doc::MsgError),
-        (status = 429, description = "Upload rate limit", body = doc::MsgError),
+        (status = 200, description = "The stored file (`type` is the MIME type)", body = Success<UploadedFile>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
+        (status = 413, description = "Too large", body = MsgError),
+        (status = 415, description = "Type not allowed", body = MsgError),
+        (status = 429, description = "Upload rate limit", body = MsgError),
     )
 )]
 pub async fn upload_channel_media(
@@ -233,11 +239,5 @@ pub async fn upload_channel_media(
     let (file, original) = upload(&state, &req, payload, owner)
         .await
         .map_err(messaging)?;
-    Ok(HttpResponse::Ok().json(json!({"success": true, "data": {
-        "url": owner.url(&file.name),
-        "type": file.detected.mime(),
-        "filename": file.name.to_string(),
-        "originalName": original,
-        "size": file.size,
-    }})))
+    Ok(uploaded(owner, &file, original, file.detected.mime()))
 }

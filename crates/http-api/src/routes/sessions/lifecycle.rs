@@ -4,20 +4,22 @@
 
 use actix_web::{HttpResponse, web};
 use agentd_core::model::Session;
-use agentd_core::time::to_iso;
 use agentd_core::{ErrorCode, parse_uuid};
 use agentd_messaging::sessions::SessionRequest;
 use agentd_sessions::lifecycle::{self, RenewRefused};
 use agentd_sessions::{TimeoutConfig, agent_config, merge, validate_patch};
 use agentd_storage::prelude::*;
+use agentd_wire::envelope::SessionError;
+use agentd_wire::sessions::{
+    CreateSession, InvalidUuid, MissingFields, RenewalRefused, SessionCreated, SessionDeleted,
+    SessionInfo, SessionList, SessionsHealth, TimeoutConfigInput,
+};
 use chrono::Utc;
-use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::openapi::schemas as doc;
 use crate::routes::support::sessions::{
-    fail, info, invalid, load, metadata, not_found, object, opaque, save, storage,
+    body, fail, info, invalid, load, metadata, not_found, opaque, save, storage, to_value,
 };
 use crate::state::AppState;
 
@@ -34,7 +36,7 @@ async fn agent_base(state: &AppState, agent_id: Uuid) -> TimeoutConfig {
 #[utoipa::path(
     get, path = "/api/messaging/sessions/health", tag = "sessions",
     responses(
-        (status = 200, description = "`{status,activeSessions,timestamp,expiringSoon,uptime}`", body = doc::Json),
+        (status = 200, description = "Live sessions and those near expiry", body = SessionsHealth),
     )
 )]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -52,20 +54,15 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         .iter()
         .filter(|s| lifecycle::is_near_expiration(s, now))
         .count();
-    Ok(HttpResponse::Ok().json(json!({
-        "status": "healthy",
-        "activeSessions": live.len(),
-        "timestamp": to_iso(now),
-        "expiringSoon": soon,
-        "uptime": state.started_at().elapsed().as_secs_f64(),
-    })))
+    let uptime = state.started_at().elapsed().as_secs_f64();
+    Ok(HttpResponse::Ok().json(SessionsHealth::new(live.len(), soon, now, uptime)))
 }
 
 /// `GET /sessions`: live sessions and counts (expired rows await the sweeper).
 #[utoipa::path(
     get, path = "/api/messaging/sessions", tag = "sessions",
     responses(
-        (status = 200, description = "`{sessions,total,stats}`: live sessions", body = doc::Json),
+        (status = 200, description = "The live sessions and the counts", body = SessionList),
     )
 )]
 pub async fn list_sessions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -75,62 +72,51 @@ pub async fn list_sessions(state: web::Data<AppState>) -> Result<HttpResponse, A
         .list_sessions()
         .await
         .map_err(|e| opaque(ErrorCode::ServiceUnavailable, e))?;
-    let live: Vec<Value> = all
+    let live: Vec<SessionInfo> = all
         .iter()
         .filter(|s| !lifecycle::is_expired(s, now))
         .map(|s| info(s, now))
         .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "total": live.len(),
-        "stats": {
-            "totalSessions": all.len(),
-            "activeSessions": live.len(),
-            "expiredSessions": all.len() - live.len(),
-        },
-        "sessions": live,
-    })))
+    Ok(HttpResponse::Ok().json(SessionList::new(live, all.len())))
 }
 
-/// A required UUID field of the create body.
-fn uuid_field(o: &Map<String, Value>, key: &str) -> Result<Uuid, ApiError> {
-    let raw = o.get(key).and_then(Value::as_str).unwrap_or_default();
+/// A required UUID field of the create body, present (see [`CreateSession::missing`]).
+fn uuid_field(raw: Option<&str>, key: &str) -> Result<Uuid, ApiError> {
+    let raw = raw.unwrap_or_default();
     parse_uuid(raw).ok_or_else(|| {
         invalid(format!("Invalid UUID format for field '{key}'"))
-            .with_details(json!({"providedValue": o.get(key), "expectedFormat": "UUID v4"}))
+            .with_details(to_value(&InvalidUuid::new(raw)))
     })
 }
 
 /// `POST /sessions`: a DM channel with only the agent as participant, then the session row.
 /// The answer carries a `sessionToken` (agentd extension; only its hash is stored).
 #[utoipa::path(
-    post, path = "/api/messaging/sessions", tag = "sessions", request_body(content = doc::Json, description = "`{agentId, userId, metadata?, timeoutConfig?}`"),
+    post, path = "/api/messaging/sessions", tag = "sessions", request_body = CreateSession,
     responses(
-        (status = 201, description = "`{sessionId,agentId,userId,createdAt,metadata,expiresAt,timeoutConfig,sessionToken}`", body = doc::Json),
-        (status = 400, description = "Invalid id or body", body = doc::SessionError),
-        (status = 404, description = "No such agent", body = doc::SessionError),
+        (status = 201, description = "The session and its token", body = SessionCreated),
+        (status = 400, description = "Invalid id or body", body = SessionError),
+        (status = 404, description = "No such agent", body = SessionError),
     )
 )]
 pub async fn create_session(
     state: web::Data<AppState>,
-    body: web::Bytes,
+    bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let o = object(&body)?;
-    let missing: Vec<&str> = ["agentId", "userId"]
-        .into_iter()
-        .filter(|k| {
-            o.get(*k)
-                .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
-        })
-        .collect();
+    let b: CreateSession = body(&bytes, CreateSession::field_message)?;
+    let missing = b.missing();
     if !missing.is_empty() {
+        let details = MissingFields {
+            missing_fields: missing.iter().map(|f| (*f).to_owned()).collect(),
+        };
         return Err(
             invalid(format!("Missing required fields: {}", missing.join(", ")))
-                .with_details(json!({"missingFields": missing})),
+                .with_details(to_value(&details)),
         );
     }
-    let agent_id = uuid_field(&o, "agentId")?;
-    let user_id = uuid_field(&o, "userId")?;
-    let meta = metadata(&o)?.unwrap_or_default();
+    let agent_id = uuid_field(b.agent_id.as_deref(), "agentId")?;
+    let user_id = uuid_field(b.user_id.as_deref(), "userId")?;
+    let meta = metadata(b.metadata)?;
     if !state.agents().is_running(agent_id) {
         return Err(fail(
             ErrorCode::AgentNotFound,
@@ -138,11 +124,7 @@ pub async fn create_session(
         ));
     }
     let limits = &state.settings().sessions;
-    let requested = o
-        .get("timeoutConfig")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let requested = b.timeout_config.unwrap_or_default().to_object();
     let config = merge(limits, &agent_base(&state, agent_id).await, &requested);
     let request = SessionRequest {
         agent: agent_id,
@@ -155,27 +137,17 @@ pub async fn create_session(
         .open_session(request)
         .await
         .map_err(|e| opaque(ErrorCode::SessionCreationFailed, e))?;
-    Ok(HttpResponse::Created().json(json!({
-        "sessionId": s.id.to_string(),
-        "channelId": s.channel_id.to_string(),
-        "agentId": s.agent_id.to_string(),
-        "userId": s.user_id.to_string(),
-        "createdAt": to_iso(s.created_at),
-        "metadata": s.metadata,
-        "expiresAt": to_iso(s.expires_at),
-        "timeoutConfig": config.to_json(),
-        "sessionToken": session_token,
-    })))
+    Ok(HttpResponse::Created().json(SessionCreated::new(&s, session_token)))
 }
 
 /// `GET /sessions/:id`: `SessionInfo`; 404 unknown, 410 expired (then deleted).
 #[utoipa::path(
     get, path = "/api/messaging/sessions/{sessionId}", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")),
     responses(
-        (status = 200, description = "SessionInfo", body = doc::Json),
-        (status = 400, description = "Invalid id or body", body = doc::SessionError),
-        (status = 404, description = "No such session", body = doc::SessionError),
-        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+        (status = 200, description = "SessionInfo", body = SessionInfo),
+        (status = 400, description = "Invalid id or body", body = SessionError),
+        (status = 404, description = "No such session", body = SessionError),
+        (status = 410, description = "Expired (then deleted)", body = SessionError),
     )
 )]
 pub async fn get_session(
@@ -191,9 +163,9 @@ pub async fn get_session(
 #[utoipa::path(
     delete, path = "/api/messaging/sessions/{sessionId}", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")),
     responses(
-        (status = 200, description = "`{success:true,message}`; the channel and its history stay", body = doc::Json),
-        (status = 400, description = "Invalid id or body", body = doc::SessionError),
-        (status = 404, description = "No such session", body = doc::SessionError),
+        (status = 200, description = "Deleted; the channel and its history stay", body = SessionDeleted),
+        (status = 400, description = "Invalid id or body", body = SessionError),
+        (status = 404, description = "No such session", body = SessionError),
     )
 )]
 pub async fn delete_session(
@@ -206,10 +178,7 @@ pub async fn delete_session(
         .delete_session(id)
         .await
         .map_err(|e| storage(e, &path))?;
-    Ok(HttpResponse::Ok().json(json!({
-        "success": true,
-        "message": format!("Session {id} deleted successfully"),
-    })))
+    Ok(HttpResponse::Ok().json(SessionDeleted::new(id)))
 }
 
 /// `POST /sessions/:id/renew`: 400 `SESSION_RENEWAL_FAILED` past the max duration (or
@@ -217,10 +186,10 @@ pub async fn delete_session(
 #[utoipa::path(
     post, path = "/api/messaging/sessions/{sessionId}/renew", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")),
     responses(
-        (status = 200, description = "SessionInfo with the new expiry", body = doc::Json),
-        (status = 400, description = "Past the maximum duration or no auto-renew (SESSION_RENEWAL_FAILED)", body = doc::SessionError),
-        (status = 404, description = "No such session", body = doc::SessionError),
-        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+        (status = 200, description = "SessionInfo with the new expiry", body = SessionInfo),
+        (status = 400, description = "Past the maximum duration or no auto-renew (SESSION_RENEWAL_FAILED)", body = SessionError),
+        (status = 404, description = "No such session", body = SessionError),
+        (status = 410, description = "Expired (then deleted)", body = SessionError),
     )
 )]
 pub async fn renew_session(
@@ -238,11 +207,7 @@ pub async fn renew_session(
             ErrorCode::SessionRenewalFailed,
             format!("Cannot renew session '{}': {reason}", s.id),
         )
-        .with_details(json!({
-            "maxDuration": i64::from(s.max_duration_minutes) * 60_000,
-            "createdAt": to_iso(s.created_at),
-            "timeSinceCreation": (now - s.created_at).num_milliseconds(),
-        })));
+        .with_details(to_value(&RenewalRefused::new(&s, now))));
     }
     let s = save(&state, &s).await?;
     Ok(HttpResponse::Ok().json(info(&s, now)))
@@ -252,10 +217,10 @@ pub async fn renew_session(
 #[utoipa::path(
     post, path = "/api/messaging/sessions/{sessionId}/heartbeat", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")),
     responses(
-        (status = 200, description = "SessionInfo", body = doc::Json),
-        (status = 400, description = "Invalid id or body", body = doc::SessionError),
-        (status = 404, description = "No such session", body = doc::SessionError),
-        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+        (status = 200, description = "SessionInfo", body = SessionInfo),
+        (status = 400, description = "Invalid id or body", body = SessionError),
+        (status = 404, description = "No such session", body = SessionError),
+        (status = 410, description = "Expired (then deleted)", body = SessionError),
     )
 )]
 pub async fn heartbeat_session(
@@ -272,12 +237,12 @@ pub async fn heartbeat_session(
 /// `PATCH /sessions/:id/timeout`: the body merged over the agent's configuration (not the
 /// session's: omitted fields revert), then the expiry recomputed.
 #[utoipa::path(
-    patch, path = "/api/messaging/sessions/{sessionId}/timeout", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")), request_body(content = doc::Json, description = "TimeoutConfig: `{timeoutMinutes?, autoRenew?, maxDurationMinutes?, warningThresholdMinutes?}`"),
+    patch, path = "/api/messaging/sessions/{sessionId}/timeout", tag = "sessions", params(("sessionId" = uuid::Uuid, Path, description = "Session id")), request_body = TimeoutConfigInput,
     responses(
-        (status = 200, description = "SessionInfo with the new expiry", body = doc::Json),
-        (status = 400, description = "Invalid id or body", body = doc::SessionError),
-        (status = 404, description = "No such session", body = doc::SessionError),
-        (status = 410, description = "Expired (then deleted)", body = doc::SessionError),
+        (status = 200, description = "SessionInfo with the new expiry", body = SessionInfo),
+        (status = 400, description = "Invalid id or body", body = SessionError),
+        (status = 404, description = "No such session", body = SessionError),
+        (status = 410, description = "Expired (then deleted)", body = SessionError),
     )
 )]
 pub async fn update_timeout(
@@ -286,7 +251,9 @@ pub async fn update_timeout(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let format = || invalid("Invalid timeout configuration: Invalid timeout configuration format");
-    let o = object(&body).map_err(|_| format())?;
+    let o = agentd_wire::parse::<TimeoutConfigInput>(&body)
+        .map_err(|_| format())?
+        .to_object();
     let limits = &state.settings().sessions;
     validate_patch(limits, &o)
         .map_err(|e| invalid(format!("Invalid timeout configuration: {e}")))?;

@@ -7,7 +7,6 @@ pub use super::resource;
 use agentd_core::{ErrorCode, parse_uuid};
 use agentd_messaging::MessagingError;
 use agentd_storage::StorageError;
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::error::{ApiError, Envelope};
@@ -73,23 +72,6 @@ pub fn ok(data: impl serde::Serialize) -> HttpResponse {
 /// `201 {"success":true,"data":data}`.
 pub fn created(data: impl serde::Serialize) -> HttpResponse {
     HttpResponse::Created().json(agentd_wire::Success::new(data))
-}
-
-/// Parses a JSON object body; an empty body is `{}`. Anything else is a family-B 400.
-pub fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(o)) => Ok(o),
-        Ok(_) => Err(bad_request("Request body must be a JSON object")),
-        Err(e) => Err(bad_request("Invalid JSON body").with_details(e.to_string())),
-    }
-}
-
-/// A non-empty string field.
-pub fn text<'a>(o: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    o.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
 /// A path id, or a family-B 400 with `message`.

@@ -1,5 +1,5 @@
 //! Shared pieces of the session handlers: family-D errors, body parsing, loading a live
-//! session (404 / 410) and the `SessionInfo` shape.
+//! session (404 / 410) and its `SessionInfo`.
 
 use agentd_core::ErrorCode;
 use agentd_core::model::Session;
@@ -7,14 +7,13 @@ use agentd_core::time::{Timestamp, to_iso};
 use agentd_sessions::lifecycle;
 use agentd_storage::StorageError;
 use agentd_storage::prelude::*;
-use serde_json::{Map, Value, json};
+use agentd_wire::sessions::{FieldError, SessionInfo, check_metadata};
+use agentd_wire::{BodyError, Object};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::{ApiError, Envelope};
 use crate::state::AppState;
-
-/// Largest serialized `metadata`, in characters, as in elizaOS.
-pub const MAX_METADATA_CHARS: usize = 10_240;
 
 /// A family-D client error.
 pub fn fail(code: ErrorCode, message: impl Into<std::borrow::Cow<'static, str>>) -> ApiError {
@@ -50,32 +49,35 @@ pub fn storage(e: StorageError, id: &str) -> ApiError {
     }
 }
 
-/// Parses a JSON object body (empty is `{}`); anything else is a 400.
-pub fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(o)) => Ok(o),
-        Ok(_) => Err(invalid("Request body must be a JSON object")),
-        Err(_) => Err(invalid("Invalid JSON body")),
-    }
+/// Parses a body into `T`; a field that does not fit answers `message_of`'s message for it
+/// (else `Invalid JSON body`) with the field in `details`.
+pub fn body<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    message_of: fn(&BodyError) -> Option<&'static str>,
+) -> Result<T, ApiError> {
+    agentd_wire::parse(bytes).map_err(|e| match &e {
+        BodyError::Syntax(_) => invalid("Invalid JSON body"),
+        BodyError::NotObject => invalid("Request body must be a JSON object"),
+        BodyError::Field { field, message } => {
+            let details = FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            };
+            invalid(message_of(&e).unwrap_or("Invalid JSON body")).with_details(to_value(&details))
+        }
+    })
 }
 
-/// Checks optional `metadata`: an object of at most [`MAX_METADATA_CHARS`] serialized.
-pub fn metadata(o: &Map<String, Value>) -> Result<Option<Map<String, Value>>, ApiError> {
-    match o.get("metadata") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(m)) => {
-            if Value::Object(m.clone()).to_string().chars().count() > MAX_METADATA_CHARS {
-                return Err(invalid(format!(
-                    "Invalid metadata: Metadata exceeds maximum size of {MAX_METADATA_CHARS} characters"
-                )));
-            }
-            Ok(Some(m.clone()))
-        }
-        Some(_) => Err(invalid("Invalid metadata: Metadata must be an object")),
-    }
+/// A detail struct as the JSON of an error's `details`.
+pub fn to_value(details: &impl serde::Serialize) -> Value {
+    serde_json::to_value(details).unwrap_or(Value::Null)
+}
+
+/// Checks optional `metadata` (at most the elizaOS size) and returns it, `{}` when absent.
+pub fn metadata(m: Option<Object>) -> Result<Object, ApiError> {
+    let m = m.unwrap_or_default();
+    check_metadata(&m).map_err(invalid)?;
+    Ok(m)
 }
 
 /// The stored session `raw` names, if it is still live. An expired one is deleted (its
@@ -109,21 +111,11 @@ pub async fn save(state: &AppState, s: &Session) -> Result<Session, ApiError> {
         .map_err(|e| storage(e, &id))
 }
 
-/// `SessionInfo` = `{sessionId, channelId, agentId, userId, createdAt, lastActivity,
-/// metadata, expiresAt, timeoutConfig, renewalCount, timeRemaining, isNearExpiration}`.
-pub fn info(s: &Session, now: Timestamp) -> Value {
-    json!({
-        "sessionId": s.id.to_string(),
-        "channelId": s.channel_id.to_string(),
-        "agentId": s.agent_id.to_string(),
-        "userId": s.user_id.to_string(),
-        "createdAt": to_iso(s.created_at),
-        "lastActivity": to_iso(s.last_activity),
-        "metadata": s.metadata,
-        "expiresAt": to_iso(s.expires_at),
-        "timeoutConfig": lifecycle::config_of(s).to_json(),
-        "renewalCount": s.renewal_count,
-        "timeRemaining": lifecycle::time_remaining_ms(s, now),
-        "isNearExpiration": lifecycle::is_near_expiration(s, now),
-    })
+/// The `SessionInfo` of `s` at `now`.
+pub fn info(s: &Session, now: Timestamp) -> SessionInfo {
+    SessionInfo::new(
+        s,
+        lifecycle::time_remaining_ms(s, now),
+        lifecycle::is_near_expiration(s, now),
+    )
 }

@@ -1,0 +1,323 @@
+//! Session messages: the send body and its checks, the `sessionStatus` of the send answer,
+//! and the history page of `SimplifiedMessage`s.
+
+use agentd_core::model::{Message, Session};
+use agentd_core::time::{Timestamp, parse_millis_or_iso, to_iso, to_millis};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{METADATA_NOT_OBJECT, root_field};
+use crate::{BodyError, Object};
+
+/// Longest message content, in characters.
+pub const MAX_CONTENT_CHARS: usize = 4000;
+/// Default and largest history page.
+pub const HISTORY_LIMITS: (i64, i64) = (50, 100);
+
+/// The message of an `attachments` that is not a list of `{type, url, name?}`.
+const BAD_ATTACHMENTS: &str = "Invalid content: Attachments must be an array of {type, url, name?}";
+
+/// `POST /sessions/:id/messages`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SendSessionMessage {
+    /// The text (required, not blank, at most [`MAX_CONTENT_CHARS`] characters).
+    #[serde(default)]
+    pub content: Option<String>,
+    /// Files sent with the message.
+    #[serde(default)]
+    pub attachments: Option<Vec<Attachment>>,
+    /// Free-form metadata merged over the channel's, at most
+    /// [`super::MAX_METADATA_CHARS`] serialized.
+    #[serde(default)]
+    pub metadata: Option<Object>,
+    /// `websocket` (default: answer at once), `http` (wait for the reply) or `sse` (stream).
+    #[serde(default)]
+    pub transport: Option<String>,
+    /// Legacy name of `transport`: `sync` is `http`, `stream` is `sse`.
+    #[serde(default)]
+    pub mode: Option<String>,
+    /// How long `http` and `sse` wait for the reply, 1000 to 300000 ms.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+/// A file sent with a session message; other keys are kept as sent.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct Attachment {
+    /// Kind or MIME type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Where the file is.
+    pub url: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Any other keys the client sent.
+    #[serde(flatten)]
+    pub extra: Object,
+}
+
+/// The `raw_message` stored with a session message.
+#[derive(Debug, Clone, Serialize)]
+struct RawMessage<'a> {
+    content: &'a str,
+    attachments: &'a Option<Vec<Attachment>>,
+}
+
+impl SendSessionMessage {
+    /// The message of a field that does not fit, when the route has its own.
+    pub fn field_message(e: &BodyError) -> Option<&'static str> {
+        match root_field(e)? {
+            "content" => Some("Invalid content: Content must be a string"),
+            "attachments" => Some(BAD_ATTACHMENTS),
+            "metadata" => Some(METADATA_NOT_OBJECT),
+            "transport" | "mode" => {
+                Some("Invalid content: Invalid transport. Must be one of: http, sse, websocket")
+            }
+            "timeoutMs" => Some("timeoutMs must be a number between 1000 and 300000"),
+            _ => None,
+        }
+    }
+
+    /// The content, or the message when there is none.
+    pub fn content(&self) -> Result<&str, &'static str> {
+        self.content
+            .as_deref()
+            .ok_or("Invalid content: Content must be a string")
+    }
+
+    /// The content rules: not blank, at most [`MAX_CONTENT_CHARS`] characters.
+    pub fn check_content(content: &str) -> Result<(), String> {
+        if content.trim().is_empty() {
+            return Err("Invalid content: Content cannot be empty".to_owned());
+        }
+        if content.chars().count() > MAX_CONTENT_CHARS {
+            return Err(format!(
+                "Invalid content: Content exceeds maximum length of {MAX_CONTENT_CHARS} characters"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The `raw_message` to store: `{content, attachments}` (`null` without attachments).
+    pub fn raw_message(&self, content: &str) -> Value {
+        serde_json::to_value(RawMessage {
+            content,
+            attachments: &self.attachments,
+        })
+        .unwrap_or(Value::Null)
+    }
+}
+
+/// `sessionStatus` of the send answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionStatus {
+    /// ISO 8601, after the renewal.
+    pub expires_at: String,
+    /// Renewals so far.
+    pub renewal_count: i32,
+    /// Whether this message renewed the session.
+    pub was_renewed: bool,
+    /// Whether the expiry is within the warning threshold.
+    pub is_near_expiration: bool,
+}
+
+impl SessionStatus {
+    /// The status of `s` after a send.
+    pub fn new(s: &Session, was_renewed: bool, is_near_expiration: bool) -> Self {
+        SessionStatus {
+            expires_at: to_iso(s.expires_at),
+            renewal_count: s.renewal_count,
+            was_renewed,
+            is_near_expiration,
+        }
+    }
+}
+
+/// `SimplifiedMessage`: a history item, with the reply's `thought` and `actions` folded into
+/// `metadata`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SimplifiedMessage {
+    /// Message id.
+    pub id: Uuid,
+    /// Text.
+    pub content: String,
+    /// The user or the agent.
+    pub author_id: Uuid,
+    /// Whether the agent wrote it.
+    pub is_agent: bool,
+    /// ISO 8601.
+    pub created_at: String,
+    /// The message's metadata plus `thought` and `actions` of a reply.
+    pub metadata: Object,
+}
+
+impl From<&Message> for SimplifiedMessage {
+    fn from(m: &Message) -> Self {
+        let mut metadata = match &m.metadata {
+            Some(Value::Object(o)) => o.clone(),
+            _ => Object::new(),
+        };
+        for key in ["thought", "actions"] {
+            if let Some(v) = m.raw_message.as_ref().and_then(|r| r.get(key)) {
+                metadata.insert(key.into(), v.clone());
+            }
+        }
+        SimplifiedMessage {
+            id: m.id,
+            content: m.content.clone(),
+            author_id: m.author_id,
+            is_agent: m.source_type.as_deref() == Some("agent_response"),
+            created_at: to_iso(m.created_at),
+            metadata,
+        }
+    }
+}
+
+/// `GET /sessions/:id/messages` query.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionMessagesQuery {
+    /// Page size, 1 to 100 (default 50; not a number is the default).
+    pub limit: Option<String>,
+    /// Older than this time: epoch ms or ISO 8601.
+    pub before: Option<String>,
+    /// Newer than this time: epoch ms or ISO 8601.
+    pub after: Option<String>,
+}
+
+/// A history page request read from [`SessionMessagesQuery`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryPage {
+    /// Page size.
+    pub limit: i64,
+    /// Older than this.
+    pub before: Option<Timestamp>,
+    /// Newer than this.
+    pub after: Option<Timestamp>,
+}
+
+impl SessionMessagesQuery {
+    /// The page asked for, or the message for a cursor that is not a time.
+    pub fn page(&self) -> Result<HistoryPage, String> {
+        let limit = self
+            .limit
+            .as_deref()
+            .and_then(|l| l.trim().parse::<i64>().ok())
+            .unwrap_or(HISTORY_LIMITS.0)
+            .clamp(1, HISTORY_LIMITS.1);
+        let cursor = |v: &Option<String>, key: &str| {
+            v.as_deref()
+                .map(|v| {
+                    parse_millis_or_iso(v).ok_or_else(|| {
+                        format!("Invalid pagination parameter '{key}': Must be a valid timestamp")
+                    })
+                })
+                .transpose()
+        };
+        Ok(HistoryPage {
+            limit,
+            before: cursor(&self.before, "before")?,
+            after: cursor(&self.after, "after")?,
+        })
+    }
+}
+
+/// `GET /sessions/:id/messages`: newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionMessages {
+    /// The page, newest first.
+    pub messages: Vec<SimplifiedMessage>,
+    /// Whether the page is full (there may be more).
+    pub has_more: bool,
+    /// The page's oldest and newest times, when it is not empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursors: Option<Cursors>,
+}
+
+/// The cursors of a history page, in epoch ms.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Cursors {
+    /// The oldest message's time: pass as `before` for the next older page.
+    pub before: i64,
+    /// The newest message's time: pass as `after` for newer messages.
+    pub after: i64,
+}
+
+impl SessionMessages {
+    /// The page of `messages` asked for with `limit`.
+    pub fn new(messages: &[Message], limit: i64) -> Self {
+        let oldest = messages.iter().map(|m| m.created_at).min();
+        let newest = messages.iter().map(|m| m.created_at).max();
+        SessionMessages {
+            messages: messages.iter().map(SimplifiedMessage::from).collect(),
+            has_more: i64::try_from(messages.len()).unwrap_or(i64::MAX) == limit,
+            cursors: oldest.zip(newest).map(|(o, n)| Cursors {
+                before: to_millis(o),
+                after: to_millis(n),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn send_body_fields_keep_their_messages() {
+        let e = crate::parse::<SendSessionMessage>(br#"{"content":5}"#).unwrap_err();
+        assert_eq!(
+            SendSessionMessage::field_message(&e),
+            Some("Invalid content: Content must be a string")
+        );
+        let e = crate::parse::<SendSessionMessage>(br#"{"attachments":[{"url":1}]}"#).unwrap_err();
+        assert_eq!(SendSessionMessage::field_message(&e), Some(BAD_ATTACHMENTS));
+        assert!(SendSessionMessage::check_content("  ").is_err());
+        assert!(SendSessionMessage::check_content(&"x".repeat(4001)).is_err());
+    }
+
+    #[test]
+    fn raw_message_keeps_the_attachments_as_sent() {
+        let b: SendSessionMessage = crate::parse(
+            br#"{"content":"hi","attachments":[{"type":"image","url":"u","size":3}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            b.raw_message("hi"),
+            json!({"content": "hi", "attachments": [{"type": "image", "url": "u", "size": 3}]})
+        );
+        let b: SendSessionMessage = crate::parse(br#"{"content":"hi"}"#).unwrap();
+        assert_eq!(
+            b.raw_message("hi"),
+            json!({"content": "hi", "attachments": null})
+        );
+    }
+
+    #[test]
+    fn history_query_is_clamped_and_cursors_checked() {
+        let q = SessionMessagesQuery {
+            limit: Some("500".into()),
+            before: Some("1700000000000".into()),
+            after: None,
+        };
+        let p = q.page().unwrap();
+        assert_eq!(p.limit, 100);
+        assert!(p.before.is_some() && p.after.is_none());
+        let q = SessionMessagesQuery {
+            before: Some("yesterday".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            q.page().unwrap_err(),
+            "Invalid pagination parameter 'before': Must be a valid timestamp"
+        );
+    }
+}
