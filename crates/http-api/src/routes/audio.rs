@@ -143,6 +143,7 @@ async fn transcribe(state: &AppState, agent: &str, body: Multipart) -> Result<St
         (status = 200, description = "The transcription", body = Success<AudioMessage>),
         (status = 400, description = "Invalid id or request", body = StdError),
         (status = 404, description = "Agent not running", body = StdError),
+        (status = 501, description = "The agent's model provider does not do this (`MODEL_NOT_SUPPORTED`)", body = StdError),
         (status = 413, description = "Too large", body = StdError),
     )
 )]
@@ -163,6 +164,7 @@ pub async fn audio_message(
         (status = 200, description = "The transcription", body = Success<Transcription>),
         (status = 400, description = "Invalid id or request", body = StdError),
         (status = 404, description = "Agent not running", body = StdError),
+        (status = 501, description = "The agent's model provider does not do this (`MODEL_NOT_SUPPORTED`)", body = StdError),
         (status = 413, description = "Too large", body = StdError),
     )
 )]
@@ -204,6 +206,7 @@ fn audio_response(audio: Vec<u8>) -> Result<HttpResponse, ApiError> {
         (status = 200, description = "The audio (its type from the provider)"),
         (status = 400, description = "Invalid id or request", body = StdError),
         (status = 404, description = "Agent not running", body = StdError),
+        (status = 501, description = "The agent's model provider does not do this (`MODEL_NOT_SUPPORTED`)", body = StdError),
     )
 )]
 pub async fn synthesize(
@@ -227,6 +230,7 @@ pub async fn synthesize(
         (status = 200, description = "The agent's spoken reply (audio)"),
         (status = 400, description = "Invalid id or request", body = StdError),
         (status = 404, description = "Agent not running", body = StdError),
+        (status = 501, description = "The agent's model provider does not do this (`MODEL_NOT_SUPPORTED`)", body = StdError),
     )
 )]
 pub async fn conversation(

@@ -96,11 +96,11 @@ async fn every_operation_has_a_tag_a_unique_id_and_envelope_responses() {
     assert_eq!(envelope["required"], json!(["success", "data"]));
     // utoipa inlines a generic argument: `data` is the Agent schema itself.
     assert!(envelope["properties"]["data"]["properties"]["settings"].is_object());
-    // Ad-hoc JSON keeps its envelope too.
+    // Every body is a typed struct: the configuration's too.
     let config = &doc["paths"]["/api/system/config"]["get"]["responses"]["200"];
     assert_eq!(
         config["content"]["application/json"]["schema"]["$ref"],
-        "#/components/schemas/Success_Json"
+        "#/components/schemas/Success_SystemConfig"
     );
 }
 
