@@ -2,6 +2,7 @@
 //! Successes are raw bodies (no `success` wrapper), times are epoch ms; errors are the
 //! family-E [`crate::envelope::MsgError`].
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use agentd_core::model::{Job, Message};
@@ -29,7 +30,7 @@ pub const DEFAULT_LIMIT: usize = 50;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateJob {
-    /// The prompt (required, at most [`MAX_CONTENT_LENGTH`] characters).
+    /// The prompt (required, at most 50000 characters).
     #[serde(default)]
     pub content: Option<String>,
     /// The agent to ask; by default one running on the server.
@@ -38,7 +39,7 @@ pub struct CreateJob {
     /// The user (required).
     #[serde(default)]
     pub user_id: Option<String>,
-    /// Free-form metadata, at most [`MAX_METADATA_SIZE`] serialized.
+    /// Free-form metadata, at most 10000 characters serialized.
     #[serde(default)]
     pub metadata: Option<Object>,
     /// How long to wait for the reply, 1000 to 300000 ms (default 30000).
@@ -201,14 +202,24 @@ impl JobDetails {
     }
 }
 
-/// `GET /jobs` query.
+/// `GET /jobs` query (a repeated key is its last value).
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(from = "HashMap<String, String>")]
 #[into_params(parameter_in = Query)]
 pub struct JobsQuery {
     /// Page size, a positive integer (default 50).
     pub limit: Option<String>,
     /// Only this status: pending, processing, completed, failed or timeout.
     pub status: Option<String>,
+}
+
+impl From<HashMap<String, String>> for JobsQuery {
+    fn from(mut q: HashMap<String, String>) -> Self {
+        JobsQuery {
+            limit: q.remove("limit"),
+            status: q.remove("status"),
+        }
+    }
 }
 
 impl JobsQuery {

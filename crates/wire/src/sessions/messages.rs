@@ -1,6 +1,8 @@
 //! Session messages: the send body and its checks, the `sessionStatus` of the send answer,
 //! and the history page of `SimplifiedMessage`s.
 
+use std::collections::HashMap;
+
 use agentd_core::model::{Message, Session};
 use agentd_core::time::{Timestamp, parse_millis_or_iso, to_iso, to_millis};
 use serde::{Deserialize, Serialize};
@@ -23,14 +25,13 @@ const BAD_ATTACHMENTS: &str = "Invalid content: Attachments must be an array of 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SendSessionMessage {
-    /// The text (required, not blank, at most [`MAX_CONTENT_CHARS`] characters).
+    /// The text (required, not blank, at most 4000 characters).
     #[serde(default)]
     pub content: Option<String>,
     /// Files sent with the message.
     #[serde(default)]
     pub attachments: Option<Vec<Attachment>>,
-    /// Free-form metadata merged over the channel's, at most
-    /// [`super::MAX_METADATA_CHARS`] serialized.
+    /// Free-form metadata merged over the channel's, at most 10240 characters serialized.
     #[serde(default)]
     pub metadata: Option<Object>,
     /// `websocket` (default: answer at once), `http` (wait for the reply) or `sse` (stream).
@@ -160,7 +161,7 @@ pub struct SessionMessageSent {
     pub data: SessionMessageSentData,
 }
 
-/// `data` of [`SessionMessageSent`].
+/// `data` of `SessionMessageSent`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionMessageSentData {
@@ -216,8 +217,9 @@ impl From<&Message> for SimplifiedMessage {
     }
 }
 
-/// `GET /sessions/:id/messages` query.
+/// `GET /sessions/:id/messages` query (a repeated key is its last value).
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(from = "HashMap<String, String>")]
 #[into_params(parameter_in = Query)]
 pub struct SessionMessagesQuery {
     /// Page size, 1 to 100 (default 50; not a number is the default).
@@ -226,6 +228,16 @@ pub struct SessionMessagesQuery {
     pub before: Option<String>,
     /// Newer than this time: epoch ms or ISO 8601.
     pub after: Option<String>,
+}
+
+impl From<HashMap<String, String>> for SessionMessagesQuery {
+    fn from(mut q: HashMap<String, String>) -> Self {
+        SessionMessagesQuery {
+            limit: q.remove("limit"),
+            before: q.remove("before"),
+            after: q.remove("after"),
+        }
+    }
 }
 
 /// A history page request read from [`SessionMessagesQuery`].

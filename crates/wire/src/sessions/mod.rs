@@ -226,7 +226,7 @@ pub struct CreateSession {
     /// The user (required).
     #[serde(default)]
     pub user_id: Option<String>,
-    /// Free-form metadata, at most [`MAX_METADATA_CHARS`] serialized.
+    /// Free-form metadata, at most 10240 characters serialized.
     #[serde(default)]
     pub metadata: Option<Object>,
     /// Timing over the agent's configuration.
