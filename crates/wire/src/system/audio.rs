@@ -35,7 +35,7 @@ pub struct Transcription {
 /// The body of the speech routes.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct SpeechRequest {
-    /// The text to speak (required, at most [`MAX_SPEECH_CHARS`] characters).
+    /// The text to speak (required, at most 4096 characters).
     #[serde(default)]
     pub text: Option<String>,
 }

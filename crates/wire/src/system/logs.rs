@@ -2,6 +2,8 @@
 //! Bad query values fall back to their defaults (as elizaOS 1.7.2 does for `parseInt`
 //! failures), never to an error.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -30,9 +32,10 @@ pub struct LogEntry {
     pub agent_name: Option<String>,
 }
 
-/// The query of `GET|POST /api/server/logs` (a POST body is ignored).
+/// The query of `GET|POST /api/server/logs` (a POST body is ignored). Read through a map,
+/// so a repeated key is its last value rather than an error.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "HashMap<String, String>")]
 #[into_params(parameter_in = Query)]
 pub struct LogsQuery {
     /// Only entries at or after this time (epoch ms; default one hour ago).
@@ -45,6 +48,18 @@ pub struct LogsQuery {
     pub agent_id: Option<String>,
     /// At most this many, the newest (1 to 1000, default 100).
     pub limit: Option<String>,
+}
+
+impl From<HashMap<String, String>> for LogsQuery {
+    fn from(mut q: HashMap<String, String>) -> Self {
+        LogsQuery {
+            since: q.remove("since"),
+            level: q.remove("level"),
+            agent_name: q.remove("agentName"),
+            agent_id: q.remove("agentId"),
+            limit: q.remove("limit"),
+        }
+    }
 }
 
 /// A non-empty query value.
@@ -174,5 +189,13 @@ mod tests {
         };
         let page = LogsPage::select(vec![entry(1, 30, None)], &q, DEFAULT_SINCE_MS, level, &[]);
         assert_eq!((page.count, page.requested_level.as_str()), (1, "all"));
+    }
+
+    #[test]
+    fn query_keys_are_camel_case() {
+        let q: LogsQuery =
+            serde_json::from_value(serde_json::json!({"level": "warn", "agentName": "a"})).unwrap();
+        assert_eq!(q.level.as_deref(), Some("warn"));
+        assert_eq!(q.agent_name.as_deref(), Some("a"));
     }
 }

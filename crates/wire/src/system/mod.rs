@@ -83,7 +83,7 @@ pub struct Health {
     pub agent_count: Option<usize>,
 }
 
-/// `dependencies` of [`Health`].
+/// `dependencies` of `Health`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HealthDependencies {
     /// `healthy` with a running agent, else `no_agents`.
