@@ -2,8 +2,7 @@
 //! Unlike 1.7.2 the agent filters work, because records carry the agent fields.
 
 use actix_web::{HttpResponse, Resource, web};
-use agentd_realtime::logs::{LEVEL_NAMES, LogRecord, level_number};
-use agentd_wire::system::logs::{LogEntry, LogsCleared, LogsPage, LogsQuery};
+use agentd_wire::system::logs::{LogsCleared, LogsPage, LogsQuery};
 
 use crate::state::AppState;
 
@@ -14,17 +13,6 @@ pub fn logs_resource() -> Resource {
         .route(web::post().to(get_logs))
         .route(web::delete().to(delete_logs))
         .default_service(web::to(crate::routes::fallback::api_not_found))
-}
-
-/// A buffered record as the UI sees it.
-fn entry(r: LogRecord) -> LogEntry {
-    LogEntry {
-        time: r.time,
-        level: r.level,
-        msg: r.msg,
-        agent_id: r.agent_id,
-        agent_name: r.agent_name,
-    }
 }
 
 /// `GET|POST /api/server/logs`: query `since` (ms), `level` (exact name or `all`),
@@ -38,15 +26,8 @@ fn entry(r: LogRecord) -> LogEntry {
 )]
 pub async fn get_logs(state: web::Data<AppState>, query: web::Query<LogsQuery>) -> HttpResponse {
     let records = state.realtime().logs().snapshot();
-    let entries = records.into_iter().map(entry).collect();
     let now = chrono::Utc::now().timestamp_millis();
-    HttpResponse::Ok().json(LogsPage::select(
-        entries,
-        &query,
-        now,
-        level_number,
-        &LEVEL_NAMES,
-    ))
+    HttpResponse::Ok().json(LogsPage::select(records, &query, now))
 }
 
 /// `DELETE /api/server/logs`: empties the buffer.

@@ -4,7 +4,6 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
-use serde::Serialize;
 use tokio::sync::broadcast;
 
 /// Records kept when nothing else is configured.
@@ -12,23 +11,9 @@ pub const DEFAULT_LOG_CAPACITY: usize = 1000;
 /// Records a slow live-feed reader may fall behind by before it skips some.
 const FEED_CAPACITY: usize = 1024;
 
-/// One log line as the UI sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogRecord {
-    /// Milliseconds since the epoch.
-    pub time: i64,
-    /// pino level number (error 50, warn 40, info 30, debug 20, trace 10).
-    pub level: u8,
-    /// The message, followed by the event's other fields as `key=value`.
-    pub msg: String,
-    /// The agent the event is about, when it says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<String>,
-    /// The agent's name, when the event says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agent_name: Option<String>,
-}
+/// One log line as the UI sees it: the wire shape itself, so the buffer, the `log_stream`
+/// payload and `GET /api/server/logs` share one struct.
+pub type LogRecord = agentd_wire::system::logs::LogEntry;
 
 /// The ring buffer plus a broadcast of each new record. Cheap to clone; all clones share
 /// the same records. Memory is bounded by the capacity.

@@ -9,31 +9,11 @@ mod buffer;
 mod layer;
 pub(crate) mod stream;
 
+pub use agentd_wire::system::logs::{LEVEL_NAMES, level_number};
 pub use buffer::{DEFAULT_LOG_CAPACITY, LogBuffer, LogRecord};
 pub use layer::LogLayer;
 
 use serde::{Deserialize, Serialize};
-
-/// Level names the UI offers, in the order `/api/server/logs` lists them.
-pub const LEVEL_NAMES: [&str; 9] = [
-    "fatal", "error", "warn", "info", "log", "progress", "success", "debug", "trace",
-];
-
-/// The pino number of a level name; unknown names give 70 (above everything), as 1.7.2.
-pub fn level_number(name: &str) -> u8 {
-    match name.to_ascii_lowercase().as_str() {
-        "fatal" => 60,
-        "error" => 50,
-        "warn" => 40,
-        "info" => 30,
-        "log" => 29,
-        "progress" => 28,
-        "success" => 27,
-        "debug" => 20,
-        "trace" => 10,
-        _ => 70,
-    }
-}
 
 /// What a log-stream subscriber wants to see (the `update_log_filters` payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,7 +14,30 @@ pub const MAX_LIMIT: usize = 1000;
 /// Default look-back of `/logs`: one hour, in ms.
 pub const DEFAULT_SINCE_MS: i64 = 60 * 60 * 1000;
 
-/// One log line as the UI sees it.
+/// Level names the UI offers, in the order `/api/server/logs` lists them.
+pub const LEVEL_NAMES: [&str; 9] = [
+    "fatal", "error", "warn", "info", "log", "progress", "success", "debug", "trace",
+];
+
+/// The pino number of a level name; unknown names give 70 (above everything), as elizaOS
+/// 1.7.2 does.
+pub fn level_number(name: &str) -> u8 {
+    match name.to_ascii_lowercase().as_str() {
+        "fatal" => 60,
+        "error" => 50,
+        "warn" => 40,
+        "info" => 30,
+        "log" => 29,
+        "progress" => 28,
+        "success" => 27,
+        "debug" => 20,
+        "trace" => 10,
+        _ => 70,
+    }
+}
+
+/// One log line as the UI sees it (the buffer's record, the `log_stream` payload and an
+/// item of `GET /api/server/logs`).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LogEntry {
@@ -89,15 +112,8 @@ pub struct LogsPage {
 
 impl LogsPage {
     /// The page of `records` (the whole buffer, oldest first) that `q` asks for at
-    /// `now_ms`; `level_number` maps a level name to its pino number, `levels` are the
-    /// names offered.
-    pub fn select(
-        records: Vec<LogEntry>,
-        q: &LogsQuery,
-        now_ms: i64,
-        level_number: impl Fn(&str) -> u8,
-        levels: &[&str],
-    ) -> Self {
+    /// `now_ms`.
+    pub fn select(records: Vec<LogEntry>, q: &LogsQuery, now_ms: i64) -> Self {
         let since = given(&q.since)
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(now_ms - DEFAULT_SINCE_MS);
@@ -126,7 +142,7 @@ impl LogsPage {
             requested_level: level.to_owned(),
             agent_name: agent_name.unwrap_or("all").to_owned(),
             agent_id: agent_id.unwrap_or("all").to_owned(),
-            levels: levels.iter().map(|l| (*l).to_owned()).collect(),
+            levels: LEVEL_NAMES.iter().map(|l| (*l).to_owned()).collect(),
         }
     }
 }
@@ -178,8 +194,7 @@ mod tests {
             limit: Some("1".into()),
             ..Default::default()
         };
-        let level = |n: &str| if n == "info" { 30 } else { 70 };
-        let page = LogsPage::select(records, &q, 10, level, &["info"]);
+        let page = LogsPage::select(records, &q, 10);
         assert_eq!((page.count, page.total), (1, 4));
         assert_eq!(page.logs[0].time, 4);
         assert_eq!(page.agent_id, "all");
@@ -187,7 +202,7 @@ mod tests {
             limit: Some("x".into()),
             ..Default::default()
         };
-        let page = LogsPage::select(vec![entry(1, 30, None)], &q, DEFAULT_SINCE_MS, level, &[]);
+        let page = LogsPage::select(vec![entry(1, 30, None)], &q, DEFAULT_SINCE_MS);
         assert_eq!((page.count, page.requested_level.as_str()), (1, "all"));
     }
 
