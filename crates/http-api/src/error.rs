@@ -36,6 +36,15 @@ pub enum Envelope {
     Session,
 }
 
+/// The body of an error response, in its route's envelope.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum ErrorBody {
+    Standard(agentd_wire::envelope::StdError),
+    Messaging(agentd_wire::envelope::MsgError),
+    Session(agentd_wire::envelope::SessionError),
+}
+
 /// An error answered to a client: a stable code, a client-safe message and an envelope.
 pub struct ApiError {
     code: ErrorCode,
@@ -101,13 +110,13 @@ impl ApiError {
         &self.message
     }
 
-    fn body(&self) -> Value {
+    fn body(&self) -> ErrorBody {
         use agentd_wire::envelope as wire;
         let code = self.code.as_str().to_owned();
         let message = self.message().to_owned();
         let details = self.details.clone();
-        let body = match self.envelope {
-            Envelope::Standard => serde_json::to_value(wire::StdError {
+        match self.envelope {
+            Envelope::Standard => ErrorBody::Standard(wire::StdError {
                 success: false,
                 error: wire::StdErrorBody {
                     code,
@@ -115,12 +124,12 @@ impl ApiError {
                     details,
                 },
             }),
-            Envelope::Messaging => serde_json::to_value(wire::MsgError {
+            Envelope::Messaging => ErrorBody::Messaging(wire::MsgError {
                 success: false,
                 error: message,
                 details,
             }),
-            Envelope::Session => serde_json::to_value(wire::SessionError {
+            Envelope::Session => ErrorBody::Session(wire::SessionError {
                 error: wire::SessionErrorBody {
                     code,
                     message,
@@ -128,10 +137,7 @@ impl ApiError {
                     details,
                 },
             }),
-        };
-        // Serializing these plain structs cannot fail; an empty object is the fallback the
-        // type system asks for.
-        body.unwrap_or_default()
+        }
     }
 
     fn cause_chain(&self) -> Option<String> {
