@@ -32,5 +32,11 @@ pub mod system;
 pub use body::{BodyError, parse};
 pub use envelope::Success;
 
+/// An optional string field that is present and not empty, as elizaOS's truthiness checks
+/// read it.
+pub fn filled(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.is_empty())
+}
+
 /// A JSON object with open-ended keys (metadata, plugin output, character fields).
 pub type Object = serde_json::Map<String, serde_json::Value>;

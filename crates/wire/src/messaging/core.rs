@@ -6,7 +6,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::filled;
+use crate::filled;
 
 /// `POST /submit` and `POST /action`: an agent's message. Ids are strings here because a
 /// missing field is reported before a malformed one, as elizaOS does.

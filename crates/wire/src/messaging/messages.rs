@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{AgentContent, HistoryItem, PostedMessage};
+use crate::sessions::SessionStatus;
 
 /// `POST /channels/{id}/messages`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -68,7 +69,7 @@ pub enum Processing {
 /// which return `body.data`, get them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PostAnswer<S> {
+pub struct PostAnswer {
     /// Always `true`.
     pub success: bool,
     /// The stored user message.
@@ -80,16 +81,16 @@ pub struct PostAnswer<S> {
     pub processing: Processing,
     /// Sessions only: where the session stands.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_status: Option<S>,
+    pub session_status: Option<SessionStatus>,
     /// Sessions only: the same fields again.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<PostAnswerData<S>>,
+    pub data: Option<PostAnswerData>,
 }
 
 /// The `data` mirror of a [`PostAnswer`].
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PostAnswerData<S> {
+pub struct PostAnswerData {
     /// The stored user message.
     pub user_message: PostedMessage,
     /// `http` only: the agent's reply, `null` without one.
@@ -98,10 +99,10 @@ pub struct PostAnswerData<S> {
     /// What the agents did with it.
     pub processing: Processing,
     /// Where the session stands.
-    pub session_status: S,
+    pub session_status: SessionStatus,
 }
 
-impl<S: Clone> PostAnswer<S> {
+impl PostAnswer {
     /// An answer without session fields.
     pub fn new(
         user_message: PostedMessage,
@@ -119,7 +120,7 @@ impl<S: Clone> PostAnswer<S> {
     }
 
     /// Adds the session's status and the `data` mirror.
-    pub fn in_session(mut self, status: S) -> Self {
+    pub fn in_session(mut self, status: SessionStatus) -> Self {
         self.data = Some(PostAnswerData {
             user_message: self.user_message.clone(),
             agent_response: self.agent_response.clone(),
@@ -130,10 +131,6 @@ impl<S: Clone> PostAnswer<S> {
         self
     }
 }
-
-/// A post outside a session: no session fields.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct NoSession {}
 
 /// `data` of `GET /channels/{id}/messages`.
 #[derive(Debug, Serialize, ToSchema)]

@@ -34,8 +34,3 @@ pub struct AgentRef {
     #[serde(default, deserialize_with = "crate::id::optional")]
     pub agent_id: Option<Uuid>,
 }
-
-/// A non-empty string field, as elizaOS's truthiness check reads it.
-pub fn filled(s: &Option<String>) -> Option<&str> {
-    s.as_deref().filter(|s| !s.is_empty())
-}

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::filled;
+
 /// Default page of `/logs`.
 pub const DEFAULT_LIMIT: usize = 100;
 /// Largest page of `/logs`.
@@ -85,11 +87,6 @@ impl From<HashMap<String, String>> for LogsQuery {
     }
 }
 
-/// A non-empty query value.
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().filter(|v| !v.is_empty())
-}
-
 /// `GET|POST /api/server/logs`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -114,13 +111,13 @@ impl LogsPage {
     /// The page of `records` (the whole buffer, oldest first) that `q` asks for at
     /// `now_ms`.
     pub fn select(records: Vec<LogEntry>, q: &LogsQuery, now_ms: i64) -> Self {
-        let since = given(&q.since)
+        let since = filled(&q.since)
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(now_ms - DEFAULT_SINCE_MS);
-        let level = given(&q.level).unwrap_or("all");
-        let agent_name = given(&q.agent_name);
-        let agent_id = given(&q.agent_id);
-        let limit = given(&q.limit)
+        let level = filled(&q.level).unwrap_or("all");
+        let agent_name = filled(&q.agent_name);
+        let agent_id = filled(&q.agent_id);
+        let limit = filled(&q.limit)
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(DEFAULT_LIMIT)
             .clamp(1, MAX_LIMIT);

@@ -8,8 +8,9 @@ use agentd_messaging::{ChannelUpdate, NewChannel};
 use agentd_storage::prelude::*;
 use agentd_wire::Success;
 use agentd_wire::envelope::MsgError;
+use agentd_wire::filled;
 use agentd_wire::messaging::channels::{self as wire, CHANNEL_TYPES, DmQuery};
-use agentd_wire::messaging::{self as msg, AgentRef, filled};
+use agentd_wire::messaging::{self as msg, AgentRef};
 use chrono::Utc;
 use uuid::Uuid;
 

@@ -10,8 +10,9 @@ use agentd_messaging::Post;
 use agentd_storage::{MessageUpdate, NewMessage};
 use agentd_wire::Success;
 use agentd_wire::envelope::MsgError;
+use agentd_wire::filled;
+use agentd_wire::messaging::CentralMessage;
 use agentd_wire::messaging::core::{self as wire, Done};
-use agentd_wire::messaging::{CentralMessage, filled};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 

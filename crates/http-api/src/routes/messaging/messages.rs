@@ -11,8 +11,9 @@ use agentd_storage::prelude::*;
 use agentd_storage::{MessagePage, NewMessage};
 use agentd_wire::Success;
 use agentd_wire::envelope::MsgError;
-use agentd_wire::messaging::messages::{self as wire, NoSession, PostAnswer};
-use agentd_wire::messaging::{HistoryItem, filled};
+use agentd_wire::filled;
+use agentd_wire::messaging::HistoryItem;
+use agentd_wire::messaging::messages::{self as wire, PostAnswer};
 use chrono::Utc;
 use serde_json::Value;
 use uuid::Uuid;
@@ -206,7 +207,7 @@ fn meta_uuid(meta: Option<&Value>, key: &str) -> Option<Uuid> {
 #[utoipa::path(
     post, path = "/api/messaging/channels/{channelId}/messages", tag = "messaging", params(("channelId" = uuid::Uuid, Path, description = "Channel id")), request_body(content = wire::PostMessage),
     responses(
-        (status = 201, description = "websocket and http transports: the stored message and, for http, the reply", body = PostAnswer<NoSession>),
+        (status = 201, description = "websocket and http transports: the stored message and, for http, the reply", body = PostAnswer),
         (status = 200, description = "`transport:sse`: a text/event-stream of the agent's reply"),
         (status = 400, description = "Invalid id or body", body = MsgError),
         (status = 404, description = "No such target agent", body = MsgError),

@@ -11,8 +11,9 @@ use uuid::Uuid;
 
 use agentd_wire::Success;
 use agentd_wire::envelope::MsgError;
+use agentd_wire::filled;
+use agentd_wire::messaging::AgentRef;
 use agentd_wire::messaging::servers as wire;
-use agentd_wire::messaging::{AgentRef, filled};
 
 use crate::error::ApiError;
 use crate::routes::support::messaging::{

@@ -12,6 +12,7 @@ use agentd_messaging::{MessagingError, Post, Posted};
 use agentd_storage::prelude::*;
 use agentd_wire::messaging::messages::{PostAnswer, Processing, StreamChunk, StreamError};
 use agentd_wire::messaging::{AgentContent, PostedMessage};
+use agentd_wire::sessions::SessionStatus;
 use serde::Serialize;
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -73,21 +74,19 @@ pub async fn respond(
     post: Post,
     timeout: Duration,
 ) -> Result<HttpResponse, ApiError> {
-    respond_with::<agentd_wire::messaging::messages::NoSession>(
-        state, transport, post, timeout, None,
-    )
-    .await
-    .map_err(|e| messaging(e, "Channel not found"))
+    respond_with(state, transport, post, timeout, None)
+        .await
+        .map_err(|e| messaging(e, "Channel not found"))
 }
 
 /// [`respond`] for a session post when `session` is given (its status is added to the 201
 /// bodies, with the `data` mirror); the caller maps the errors to its route family.
-pub async fn respond_with<S: Serialize + Clone>(
+pub async fn respond_with(
     state: &AppState,
     transport: Transport,
     post: Post,
     timeout: Duration,
-    session: Option<S>,
+    session: Option<SessionStatus>,
 ) -> Result<HttpResponse, MessagingError> {
     // Subscribe before storing: the reply cannot be published before we listen.
     let sub = (transport != Transport::Websocket).then(|| {

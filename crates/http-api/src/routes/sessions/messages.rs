@@ -26,7 +26,7 @@ use crate::state::AppState;
 #[utoipa::path(
     post, path = "/api/messaging/sessions/{sessionId}/messages", tag = "sessions", operation_id = "send_session_message", params(("sessionId" = uuid::Uuid, Path, description = "Session id")), request_body = SendSessionMessage,
     responses(
-        (status = 201, description = "The stored message (websocket/http transports add `sessionStatus` and mirror the body in `data`)", body = PostAnswer<SessionStatus>),
+        (status = 201, description = "The stored message (websocket/http transports add `sessionStatus` and mirror the body in `data`)", body = PostAnswer),
         (status = 200, description = "`transport:sse`: a text/event-stream of the agent's reply"),
         (status = 400, description = "Invalid id or body", body = SessionError),
         (status = 404, description = "No such session", body = SessionError),
