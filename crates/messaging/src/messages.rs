@@ -61,4 +61,18 @@ impl Messaging {
             server_id: server,
         });
     }
+
+    /// Announces that an agent finished with this message (`message_complete` on the
+    /// message's channel and server), as `@elizaos/api-client`'s `completeMessage` asks.
+    pub async fn complete_message(&self, message: Uuid) -> Result<(), MessagingError> {
+        let m = self.db.get_message(message).await?;
+        let channel = self.db.get_channel(m.channel_id).await?;
+        self.complete(channel.id, channel.message_server_id);
+        Ok(())
+    }
+
+    /// A stored message, by id.
+    pub async fn message(&self, id: Uuid) -> Result<Message, MessagingError> {
+        Ok(self.db.get_message(id).await?)
+    }
 }

@@ -80,6 +80,8 @@ use crate::routes::{
         messaging::core::submit_message,
         messaging::core::submit_action,
         messaging::core::update_action,
+        messaging::core::get_message,
+        messaging::core::update_message,
         messaging::core::ingest_external,
         messaging::core::complete_message,
         messaging::servers::get_current_server,

@@ -31,19 +31,12 @@ const UNSUPPORTED = {
   // The client sends a body agentd's route does not take (elizaOS 1.7.2 refuses it too).
   'agents.addAgentToWorld': 'POST /api/agents/:id/worlds {worldId}: the route creates a world and requires `name` (400 BAD_REQUEST)',
   'memory.createWorldFromMessageServer (typed params)': 'POST /api/memory/groups/:id {messageServerId,name}: agentIds is required (400 BAD_REQUEST)',
-  'messaging.submitMessage': 'POST /api/messaging/submit takes snake_case {channel_id,message_server_id,author_id,source_type,raw_message}; the client sends {agentId,channelId,content} (400)',
-  'messaging.completeMessage': 'POST /api/messaging/complete takes {channel_id,message_server_id}; the client sends {messageId,status} (400)',
   'messaging.ingestExternalMessages': 'POST /api/messaging/ingest-external takes one snake_case message; the client sends {platform,channelId,messages[]} (400)',
   'messaging.postMessage': 'POST /api/messaging/channels/:id/messages requires author_id and message_server_id; the client sends {content,metadata} (400), and the 201 has no `data`',
-  'messaging.addUserToChannel': 'reads participants from channel metadata.participantCentralUserIds, which agentd does not fill, then PATCHes that list: the others are dropped',
-  'messaging.addUsersToChannel': 'reads participants from channel metadata.participantCentralUserIds, which agentd does not fill, then PATCHes that list: the others are dropped',
-  'messaging.removeUserFromChannel': 'reads participants from channel metadata.participantCentralUserIds, which agentd does not fill, then PATCHes an empty list',
   'sessions.sendMessage (typed userMessage)': 'data.userMessage is the snake_case bus message (author_id, created_at), as in 1.7.2; the client types authorId/createdAt',
   'audio.speechConversation': 'POST /api/audio/:id/speech/conversation takes JSON {text} and answers audio bytes; the client sends multipart audio and parses JSON (400 INVALID_REQUEST)',
   'audio.synthesizeAudioMessage': 'POST /api/audio/:id/audio-messages/synthesize takes {text} and answers audio bytes; the client sends {messageId} and parses JSON (400 INVALID_REQUEST)',
   // Routes agentd (and elizaOS 1.7.2) does not have: the family-H 404.
-  'messaging.getMessage': 'GET /api/messaging/messages/:id is not served (404, as in 1.7.2)',
-  'messaging.updateMessage': 'PATCH /api/messaging/messages/:id is not served (404, as in 1.7.2)',
   'messaging.searchMessages': 'POST /api/messaging/messages/search is not served (404, as in 1.7.2)',
   'messaging.syncMessageServerChannels': 'POST /api/messaging/message-servers/:id/sync-channels is not served (404, as in 1.7.2)',
   'messaging.deleteMessageServer': 'DELETE /api/messaging/message-servers/:id is not served (404, as in 1.7.2)',
@@ -533,9 +526,9 @@ const world = await check('POST /api/agents/:id/worlds (a world for the world me
 });
 await check('agents.updateAgentWorldSettings', async () => {
   const r = await client.agents.updateAgentWorldSettings(agentId, world.id, { theme: 'dark' });
-  // The client types {worldId, settings}; agentd answers 1.7.2's {world}, settings in its metadata.
-  const settings = r.settings ?? r.world?.metadata?.settings;
-  assert(settings?.theme === 'dark', `the settings stored, got ${show(r)}`);
+  // The client types {worldId, settings}; agentd answers those next to 1.7.2's {world}.
+  assert(r?.worldId === world.id && r.settings?.theme === 'dark', `{worldId, settings}, got ${show(r)}`);
+  assert(r.world?.metadata?.settings?.theme === 'dark', `the world with its settings, got ${show(r)}`);
   const { worlds } = await client.agents.getWorlds();
   assert(worlds.some((w) => w.id === world.id && w.metadata?.settings?.theme === 'dark'), `getWorlds to show them, got ${show(worlds)}`);
 });
@@ -631,9 +624,9 @@ await check('messaging.submitMessage', async () => {
 });
 await check('messaging.completeMessage', async () => {
   assert(posted?.id, 'the posted message');
-  // The 1.7.2-shaped success has no `data`: the client would return undefined.
+  // The 1.7.2-shaped success has no `data` (the client would return undefined); agentd adds it.
   const r = await client.messaging.completeMessage({ messageId: posted.id, status: 'completed' });
-  assert(r !== undefined, `{success}, got ${show(r)}`);
+  assert(r?.success === true, `{success:true}, got ${show(r)}`);
 });
 await check('messaging.ingestExternalMessages', async () => {
   const r = await client.messaging.ingestExternalMessages({

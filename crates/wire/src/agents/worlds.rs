@@ -68,6 +68,36 @@ impl WorldList {
     }
 }
 
+/// `data` of `PATCH /api/agents/{agentId}/worlds/{worldId}`: the world, and its id and
+/// settings as `@elizaos/api-client`'s `updateAgentWorldSettings` returns them
+/// (`AgentWorldSettings`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WorldUpdated {
+    /// The updated world.
+    pub world: World,
+    /// Its id.
+    pub world_id: Uuid,
+    /// `metadata.settings` (`{}` when none).
+    pub settings: Value,
+}
+
+impl From<&agent_data::World> for WorldUpdated {
+    fn from(w: &agent_data::World) -> Self {
+        let settings = w
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("settings"))
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Object::new()));
+        WorldUpdated {
+            world: w.into(),
+            world_id: w.id,
+            settings,
+        }
+    }
+}
+
 /// Body of `POST /api/agents/{agentId}/worlds`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -63,6 +63,22 @@ pub struct UpdateChannel {
     pub metadata: Option<Value>,
 }
 
+impl UpdateChannel {
+    /// The metadata change: `None` keeps the stored metadata, `Some(None)` clears it (a
+    /// value that is not an object), `Some(Some(m))` replaces it. The participant list a
+    /// client echoes back from the channel's details is dropped: participants are rows,
+    /// changed through `participantCentralUserIds` at the top level.
+    pub fn metadata_change(&mut self) -> Option<Option<Value>> {
+        self.metadata.take().map(|m| match m {
+            Value::Object(mut o) => {
+                o.remove(super::records::PARTICIPANTS_KEY);
+                Some(Value::Object(o))
+            }
+            _ => None,
+        })
+    }
+}
+
 /// A field that is present, even as `null`, is `Some` (`Some(Value::Null)` for `null`).
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(d).map(Some)

@@ -35,9 +35,47 @@ pub struct Submit {
     pub client_message_id: Option<String>,
     /// Free-form metadata; kept when it is an object.
     pub metadata: Option<Value>,
+    /// `@elizaos/api-client`'s `submitMessage` form: the agent that writes.
+    #[serde(rename = "agentId")]
+    pub agent_id: Option<String>,
+    /// `submitMessage` form: the channel.
+    #[serde(rename = "channelId")]
+    pub channel_id_camel: Option<String>,
+    /// `submitMessage` form: the message it answers.
+    #[serde(rename = "inReplyToMessageId")]
+    pub in_reply_to_message_id_camel: Option<String>,
 }
 
 impl Submit {
+    /// The channel of `@elizaos/api-client`'s `submitMessage` form (`{agentId, channelId,
+    /// content, inReplyToMessageId?, metadata?}`), when the body has that form.
+    pub fn client_form_channel(&self) -> Option<&str> {
+        match filled(&self.channel_id) {
+            Some(_) => None,
+            None => filled(&self.channel_id_camel),
+        }
+    }
+
+    /// Reads the `submitMessage` form as the agent's reply it is: the agent is the author,
+    /// `server` (the channel's) the message server, `agent_response` the source and
+    /// `{text}` the raw message unless the body gives them.
+    pub fn adopt_client_form(&mut self, server: Uuid) {
+        self.channel_id = self.channel_id_camel.take();
+        self.author_id = self.author_id.take().or_else(|| self.agent_id.take());
+        self.in_reply_to_message_id = self
+            .in_reply_to_message_id
+            .take()
+            .or_else(|| self.in_reply_to_message_id_camel.take());
+        self.message_server_id = Some(server.to_string());
+        self.source_type = self
+            .source_type
+            .take()
+            .or_else(|| Some("agent_response".to_owned()));
+        if !truthy(self.raw_message.as_ref()) {
+            self.raw_message = filled(&self.content).map(|t| serde_json::json!({ "text": t }));
+        }
+    }
+
     /// The message server, from either spelling.
     pub fn server(&self) -> Option<&str> {
         filled(&self.message_server_id).or_else(|| filled(&self.server_id))
@@ -152,9 +190,18 @@ pub struct IngestedMessage {
     pub seq: i64,
 }
 
-/// `POST /complete`.
+/// `POST /complete`: either the channel and its server, or (as `@elizaos/api-client`'s
+/// `completeMessage` sends it) the message the agent finished with.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Complete {
+    /// The message the agent finished with; its channel and server are looked up.
+    #[serde(rename = "messageId")]
+    #[serde(default, deserialize_with = "crate::id::optional")]
+    pub message_id: Option<Uuid>,
+    /// `completed` or `failed` (with `message_id`; informational).
+    pub status: Option<CompletionStatus>,
+    /// What failed, with `status: failed` (informational).
+    pub error: Option<String>,
     /// The channel whose agent turn completed.
     pub channel_id: Option<String>,
     /// The message server.
@@ -163,21 +210,48 @@ pub struct Complete {
     pub server_id: Option<String>,
 }
 
-/// `{"success":true,"message":...}`: an answer with no data.
+/// How the agent's turn ended, as `completeMessage` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CompletionStatus {
+    /// The agent answered.
+    Completed,
+    /// The agent's turn failed.
+    Failed,
+}
+
+/// The answer of `/complete`: `{"success":true,"message":...,"data":{"success":true}}`
+/// (`data` is what `@elizaos/api-client` returns to its caller).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Done {
+pub struct Completed {
     /// Always `true`.
     pub success: bool,
     /// What happened.
     pub message: String,
+    /// `{success: true}`.
+    pub data: CompletedData,
 }
 
-impl Done {
-    /// A success with this message.
-    pub fn new(message: impl Into<String>) -> Self {
-        Done {
+/// `data` of [`Completed`].
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletedData {
+    /// Always `true`.
+    pub success: bool,
+}
+
+impl Completed {
+    /// The completion event is published.
+    pub fn new() -> Self {
+        Completed {
             success: true,
-            message: message.into(),
+            message: "Completion event emitted".into(),
+            data: CompletedData { success: true },
         }
+    }
+}
+
+impl Default for Completed {
+    fn default() -> Self {
+        Self::new()
     }
 }

@@ -98,6 +98,26 @@ impl From<&model::Channel> for Channel {
     }
 }
 
+/// The metadata key under which `@elizaos/api-client` reads and writes a channel's
+/// participants (`addUserToChannel` and its siblings read it from the channel's details, then
+/// send the whole list back as `participantCentralUserIds`).
+pub const PARTICIPANTS_KEY: &str = "participantCentralUserIds";
+
+impl Channel {
+    /// The channel with its current participants under `metadata.participantCentralUserIds`.
+    /// The list is rendered from the participant rows; it is never stored in the metadata.
+    pub fn with_participants(mut self, participants: &[Uuid]) -> Self {
+        let mut meta = match self.metadata.take() {
+            Some(Value::Object(o)) => o,
+            _ => Object::new(),
+        };
+        let ids = participants.iter().map(|p| Value::String(p.to_string()));
+        meta.insert(PARTICIPANTS_KEY.into(), Value::Array(ids.collect()));
+        self.metadata = Some(Value::Object(meta));
+        self
+    }
+}
+
 /// A stored message (elizaOS `CentralMessage`), plus its per-channel `seq`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

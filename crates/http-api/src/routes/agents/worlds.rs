@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use agentd_core::agent_data::World;
 use agentd_core::{ErrorCode, create_unique_uuid};
 use agentd_storage::{StorageError, WorldStore};
-use agentd_wire::agents::worlds::{NewWorld, WorldData, WorldList, WorldUpdate};
+use agentd_wire::agents::worlds::{NewWorld, WorldData, WorldList, WorldUpdate, WorldUpdated};
 use agentd_wire::envelope::StdError;
 use chrono::Utc;
 use serde::Deserialize;
@@ -86,7 +86,7 @@ pub async fn create_world(
 #[utoipa::path(
     patch, path = "/api/agents/{agentId}/worlds/{worldId}", tag = "agents", params(("agentId" = uuid::Uuid, Path, description = "Agent id"), ("worldId" = uuid::Uuid, Path, description = "World id")), request_body(content = WorldUpdate, description = "Fields to change"),
     responses(
-        (status = 200, description = "`{world}`", body = agentd_wire::Success<WorldData>),
+        (status = 200, description = "`{world, worldId, settings}`", body = agentd_wire::Success<WorldUpdated>),
         (status = 400, description = "Invalid id or request", body = StdError),
         (status = 404, description = "Agent not running or no such world", body = StdError),
     )
@@ -108,5 +108,5 @@ pub async fn update_world(
     };
     update.apply(&mut world);
     let world = state.db().update_world(&world).await?;
-    Ok(success(StatusCode::OK, WorldData::from(&world)))
+    Ok(success(StatusCode::OK, WorldUpdated::from(&world)))
 }

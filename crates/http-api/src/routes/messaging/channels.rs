@@ -140,7 +140,8 @@ pub async fn get_channel_details(
         .get_channel(id)
         .await
         .map_err(|e| storage(e, "Channel not found"))?;
-    Ok(ok(msg::Channel::from(&c)))
+    let participants = participants(&state, id).await?;
+    Ok(ok(msg::Channel::from(&c).with_participants(&participants)))
 }
 
 async fn participants(state: &AppState, id: Uuid) -> Result<Vec<Uuid>, ApiError> {
@@ -261,7 +262,7 @@ pub async fn update_channel(
     bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let id = channel_id(&path)?;
-    let b: wire::UpdateChannel = body(
+    let mut b: wire::UpdateChannel = body(
         &bytes,
         &[
             (
@@ -273,7 +274,7 @@ pub async fn update_channel(
     )?;
     let update = ChannelUpdate {
         name: filled(&b.name).map(str::to_owned),
-        metadata: b.metadata.map(|m| m.is_object().then_some(m)),
+        metadata: b.metadata_change(),
         participants: b.participant_central_user_ids,
     };
     let updated = state

@@ -7,19 +7,20 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use agentd_core::model::Message;
 use agentd_core::{ErrorCode, parse_uuid};
 use agentd_messaging::Post;
+use agentd_storage::prelude::*;
 use agentd_storage::{MessageUpdate, NewMessage};
 use agentd_wire::Success;
 use agentd_wire::envelope::MsgError;
 use agentd_wire::filled;
 use agentd_wire::messaging::CentralMessage;
-use agentd_wire::messaging::core::{self as wire, Done};
+use agentd_wire::messaging::core::{self as wire, Completed};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::messages::idempotency_key;
 use crate::error::ApiError;
 use crate::routes::support::messaging::{
-    bad_request, body, created, fail, messaging, ok, path_id, resource, server_of,
+    bad_request, body, created, fail, messaging, ok, path_id, resource, server_of, storage,
 };
 use crate::state::AppState;
 
@@ -28,6 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/submit").post(submit_message))
         .service(resource("/action").post(submit_action))
         .service(resource("/action/{id}").patch(update_action))
+        .service(
+            resource("/messages/{messageId}")
+                .get(get_message)
+                .patch(update_message),
+        )
         .service(resource("/ingest-external").post(ingest_external))
         .service(resource("/complete").post(complete_message));
 }
@@ -52,7 +58,16 @@ async fn submit(
     req: &HttpRequest,
     bytes: &[u8],
 ) -> Result<HttpResponse, ApiError> {
-    let b: wire::Submit = body(bytes, &[])?;
+    let mut b: wire::Submit = body(bytes, &[])?;
+    if let Some(channel) = b.client_form_channel() {
+        let channel = required_uuid(Some(channel), "channelId")?;
+        let stored = state
+            .db()
+            .get_channel(channel)
+            .await
+            .map_err(|e| storage(e, "Channel not found"))?;
+        b.adopt_client_form(stored.message_server_id);
+    }
     let missing = b.missing();
     if !missing.is_empty() {
         return Err(bad_request(format!(
@@ -143,8 +158,53 @@ pub async fn update_action(
     path: web::Path<String>,
     bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    edit(&state, &path, &bytes).await
+}
+
+/// `PATCH /messages/:id {content}` (`@elizaos/api-client`'s `updateMessage`): the same
+/// change as `PATCH /action/:id`; `200 data:CentralMessage`.
+#[utoipa::path(
+    patch, path = "/api/messaging/messages/{messageId}", tag = "messaging", params(("messageId" = uuid::Uuid, Path, description = "Message id")), request_body(content = wire::UpdateAction),
+    responses(
+        (status = 200, description = "The updated message", body = Success<CentralMessage>),
+        (status = 400, description = "Invalid id or body", body = MsgError),
+        (status = 404, description = "No such message", body = MsgError),
+    )
+)]
+pub async fn update_message(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    edit(&state, &path, &bytes).await
+}
+
+/// `GET /messages/:id` (`@elizaos/api-client`'s `getMessage`): `200 data:CentralMessage`.
+#[utoipa::path(
+    get, path = "/api/messaging/messages/{messageId}", tag = "messaging", params(("messageId" = uuid::Uuid, Path, description = "Message id")),
+    responses(
+        (status = 200, description = "The message", body = Success<CentralMessage>),
+        (status = 400, description = "Invalid id", body = MsgError),
+        (status = 404, description = "No such message", body = MsgError),
+    )
+)]
+pub async fn get_message(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path, "Invalid message id")?;
-    let b: wire::UpdateAction = body(&bytes, &[])?;
+    let m = state
+        .messaging()
+        .message(id)
+        .await
+        .map_err(|e| messaging(e, "Message not found"))?;
+    Ok(ok(CentralMessage::from(&m)))
+}
+
+/// Shared by the two edit routes: validates, edits, renders.
+async fn edit(state: &AppState, raw_id: &str, bytes: &[u8]) -> Result<HttpResponse, ApiError> {
+    let id = path_id(raw_id, "Invalid message id")?;
+    let b: wire::UpdateAction = body(bytes, &[])?;
     let update = MessageUpdate {
         content: filled(&b.content).map(str::to_owned),
         raw_message: b.raw_message.filter(|v| !v.is_null()),
@@ -215,7 +275,8 @@ pub async fn ingest_external(
 #[utoipa::path(
     post, path = "/api/messaging/complete", tag = "messaging", request_body(content = wire::Complete),
     responses(
-        (status = 200, description = "The completion event is published", body = Done),
+        (status = 200, description = "The completion event is published", body = Completed),
+        (status = 404, description = "No such message", body = MsgError),
         (status = 400, description = "Invalid id or body", body = MsgError),
     )
 )]
@@ -224,6 +285,17 @@ pub async fn complete_message(
     bytes: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let b: wire::Complete = body(&bytes, &[])?;
+    if let Some(message) = b.message_id {
+        if b.status == Some(wire::CompletionStatus::Failed) {
+            tracing::warn!(%message, error = b.error.as_deref().unwrap_or(""), "an agent reports a failed turn");
+        }
+        state
+            .messaging()
+            .complete_message(message)
+            .await
+            .map_err(|e| messaging(e, "Message not found"))?;
+        return Ok(HttpResponse::Ok().json(Completed::new()));
+    }
     let server = filled(&b.message_server_id).or_else(|| filled(&b.server_id));
     let (Some(channel_id), Some(server_id)) = (
         filled(&b.channel_id).and_then(parse_uuid),
@@ -235,5 +307,5 @@ pub async fn complete_message(
         ));
     };
     state.messaging().complete(channel_id, server_id);
-    Ok(HttpResponse::Ok().json(Done::new("Completion event emitted")))
+    Ok(HttpResponse::Ok().json(Completed::new()))
 }

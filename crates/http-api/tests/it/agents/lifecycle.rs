@@ -92,6 +92,19 @@ async fn worlds_are_listed_created_and_updated() {
     assert_eq!(r.status, 200, "{}", r.raw);
     assert_eq!(r.body["data"]["world"]["name"], "W2");
     assert_eq!(r.body["data"]["world"]["metadata"], json!({"a": 1, "b": 2}));
+    // `updateAgentWorldSettings` sends `{settings}` and reads `{worldId, settings}`.
+    let r = app
+        .patch(
+            &format!("/api/agents/{id}/worlds/{wid}"),
+            json!({"settings": {"theme": "dark"}}),
+        )
+        .await;
+    assert_eq!(
+        (&r.body["data"]["worldId"], &r.body["data"]["settings"]),
+        (&json!(wid), &json!({"theme": "dark"})),
+        "{}",
+        r.raw
+    );
     assert_error(
         &app.post(&format!("/api/agents/{id}/worlds"), json!({}))
             .await,

@@ -217,3 +217,44 @@ async fn dm_channels(b: Backend) {
     app.stop().await;
 }
 both!(dm_channels);
+
+/// The details carry the participants under `metadata.participantCentralUserIds` (where
+/// `@elizaos/api-client`'s `addUserToChannel` reads them); echoing that metadata back in a
+/// PATCH does not store the list in the metadata.
+async fn details_show_participants_in_metadata(b: Backend) {
+    let Some(app) = spawn(b).await else { return };
+    let (u, a) = (Uuid::new_v4(), Uuid::new_v4());
+    let c = app.channel(&[u, a]).await;
+    let r = app.get(&format!("/channels/{c}/details")).await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    let mut listed: Vec<String> =
+        serde_json::from_value(r.body["data"]["metadata"]["participantCentralUserIds"].clone())
+            .unwrap();
+    listed.sort();
+    let mut want = vec![u.to_string(), a.to_string()];
+    want.sort();
+    assert_eq!(listed, want);
+
+    let extra = Uuid::new_v4();
+    let mut meta = r.body["data"]["metadata"].clone();
+    meta["topic"] = json!("cats");
+    let r = app
+        .patch(
+            &format!("/channels/{c}"),
+            json!({"participantCentralUserIds": [u, extra], "metadata": meta}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.raw);
+    assert_eq!(r.body["data"]["metadata"], json!({"topic": "cats"}));
+    let r = app.get(&format!("/channels/{c}/details")).await;
+    let listed = &r.body["data"]["metadata"]["participantCentralUserIds"];
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .contains(&json!(extra.to_string()))
+    );
+    app.stop().await;
+}
+both!(details_show_participants_in_metadata);

@@ -176,7 +176,7 @@ async fn ingest_and_complete(b: Backend) {
         .await;
     assert_eq!(
         r.body,
-        json!({"success": true, "message": "Completion event emitted"})
+        json!({"success": true, "message": "Completion event emitted", "data": {"success": true}})
     );
     assert_eq!(
         sub.recv().await,
@@ -196,3 +196,83 @@ async fn ingest_and_complete(b: Backend) {
     app.stop().await;
 }
 both!(ingest_and_complete);
+
+/// The bodies `@elizaos/api-client` builds: `submitMessage {agentId, channelId, content}`,
+/// `completeMessage {messageId, status}`, `getMessage` and `updateMessage`.
+async fn api_client_forms(b: Backend) {
+    let Some(app) = spawn(b).await else { return };
+    let (user, agent) = (Uuid::new_v4(), Uuid::new_v4());
+    let c = app.channel(&[user, agent]).await;
+    let mut sub = app.bus.subscribe();
+
+    let r = app
+        .post(
+            "/submit",
+            json!({"agentId": agent, "channelId": c, "content": "from the agent"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.raw);
+    let m = &r.body["data"];
+    assert_eq!(
+        (m["authorId"].as_str(), m["channelId"].as_str()),
+        (Some(&*agent.to_string()), Some(&*c.to_string()))
+    );
+    assert_eq!(
+        (m["sourceType"].as_str(), &m["rawMessage"]),
+        (Some("agent_response"), &json!({"text": "from the agent"}))
+    );
+    let id = m["id"].as_str().unwrap().to_owned();
+    assert!(matches!(
+        sub.recv().await,
+        Received::Event(BusEvent::NewMessage { seq: 1, .. })
+    ));
+    family_b(
+        &app.post(
+            "/submit",
+            json!({"agentId": agent, "channelId": Uuid::new_v4(), "content": "x"}),
+        )
+        .await,
+        404,
+        "Channel not found",
+    );
+
+    let r = app
+        .post("/complete", json!({"messageId": id, "status": "completed"}))
+        .await;
+    assert_eq!(r.body["data"], json!({"success": true}), "{}", r.raw);
+    assert_eq!(
+        sub.recv().await,
+        Received::Event(BusEvent::MessageComplete {
+            channel_id: c,
+            server_id: DEFAULT_SERVER_ID
+        })
+    );
+    let missing = Uuid::new_v4();
+    family_b(
+        &app.post("/complete", json!({"messageId": missing})).await,
+        404,
+        "Message not found",
+    );
+
+    let r = app.get(&format!("/messages/{id}")).await;
+    assert_eq!(
+        (r.status, r.body["data"]["content"].as_str()),
+        (200, Some("from the agent"))
+    );
+    let r = app
+        .patch(&format!("/messages/{id}"), json!({"content": "edited"}))
+        .await;
+    assert_eq!(
+        (r.status, r.body["data"]["content"].as_str()),
+        (200, Some("edited")),
+        "{}",
+        r.raw
+    );
+    family_b(
+        &app.get(&format!("/messages/{missing}")).await,
+        404,
+        "Message not found",
+    );
+    app.stop().await;
+}
+both!(api_client_forms);
